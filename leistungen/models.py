@@ -209,9 +209,15 @@ class Zustaendigkeit(Gueltigkeit):
     """Resolved responsibility (materialised): Gemeinde × service → authority, over an
     interval. Rebuilt from rules, exceptions and territory; never edited by hand."""
 
-    gemeinde = models.ForeignKey(Gemeinde, on_delete=models.CASCADE, related_name="zustaendigkeiten")
-    leistung = models.ForeignKey(Leistung, on_delete=models.CASCADE, related_name="zustaendigkeiten")
-    behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="zustaendigkeiten")
+    gemeinde = models.ForeignKey(
+        Gemeinde, on_delete=models.CASCADE, related_name="zustaendigkeiten"
+    )
+    leistung = models.ForeignKey(
+        Leistung, on_delete=models.CASCADE, related_name="zustaendigkeiten"
+    )
+    behoerde = models.ForeignKey(
+        Behoerde, on_delete=models.PROTECT, related_name="zustaendigkeiten"
+    )
     regel = models.ForeignKey(ZustaendigkeitsRegel, on_delete=models.PROTECT, related_name="+")
     ausnahme = models.ForeignKey(
         ZustaendigkeitsAusnahme, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -14,7 +14,6 @@ missing service fails the run instead of silently skipping tests.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
@@ -87,12 +86,11 @@ def _restore_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_present(request: pytest.FixtureRequest) -> Iterator[None]:
+def _reference_data_present(request: pytest.FixtureRequest) -> None:
     """Transactional tests find the reference data again after an earlier one flushed it."""
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         _restore_reference_data()
-    yield
 
 
 # --- Role cast ------------------------------------------------------------------------
