@@ -1,5 +1,10 @@
 from django.urls import path
 
+from dashboard import views
+
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("barrierefreiheit/", views.barrierefreiheit, name="barrierefreiheit"),
+]

@@ -156,6 +156,15 @@ class Kreis(Gueltigkeit):
     def ist_kreisfrei(self) -> bool:
         return self.typ in (self.Typ.KREISFREIE_STADT, self.Typ.STADTKREIS)
 
+    @property
+    def bezeichnung(self) -> str:
+        """Unambiguous display name: "Landkreis München" beside the city "München"."""
+        if self.typ in (self.Typ.LANDKREIS, self.Typ.KREIS) and not any(
+            wort in self.name.casefold() for wort in ("kreis", "region")
+        ):
+            return f"{self.get_typ_display()} {self.name}"
+        return self.name
+
 
 class Gemeindeverband(Gueltigkeit):
     class Typ(models.TextChoices):
@@ -190,7 +199,11 @@ class Gemeindeverband(Gueltigkeit):
         ]
 
     def __str__(self) -> str:
-        return self.name if self.typ == self.Typ.VERBANDSFREI else f"{self.get_typ_display()} {self.name}"
+        return (
+            self.name
+            if self.typ == self.Typ.VERBANDSFREI
+            else f"{self.get_typ_display()} {self.name}"
+        )
 
     @property
     def ist_verbandsfrei(self) -> bool:
@@ -223,9 +236,7 @@ class Gemeinde(Gueltigkeit):
     kreis = models.ForeignKey(
         Kreis, on_delete=models.PROTECT, null=True, blank=True, related_name="gemeinden"
     )
-    verband = models.ForeignKey(
-        Gemeindeverband, on_delete=models.PROTECT, related_name="gemeinden"
-    )
+    verband = models.ForeignKey(Gemeindeverband, on_delete=models.PROTECT, related_name="gemeinden")
     einwohner = models.PositiveIntegerField(default=0)
     einwohner_maennlich = models.PositiveIntegerField(default=0)
     einwohner_stichtag = models.DateField("Einwohner am", null=True, blank=True)

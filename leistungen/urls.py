@@ -1,5 +1,9 @@
 from django.urls import path
 
+from leistungen import views
+
 app_name = "leistungen"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("behoerden/<str:schluessel>/", views.behoerde, name="behoerde"),
+]

@@ -6,6 +6,7 @@ in-process. PostgreSQL and Redis are switched on by DATABASE_URL and REDIS_URL.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,7 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 from rollout.env import Env, read_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-env = Env(read_dotenv(BASE_DIR / ".env"))
+# DJANGO_ENV_FILE names another file than .env (a missing file is ignored); it can only
+# come from the process environment.
+env = Env(read_dotenv(Path(os.environ.get("DJANGO_ENV_FILE") or BASE_DIR / ".env")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY") or ""
@@ -172,6 +175,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # --- Application ----------------------------------------------------------------------
 # Where the shipped reference data lives (read by the import commands).
 FIXTURES_DIR = BASE_DIR / "fixtures"
+
+# Feedback contact shown in the accessibility statement (BITV 2.0).
+ACCESSIBILITY_CONTACT_EMAIL = (
+    env.str("ACCESSIBILITY_CONTACT_EMAIL") or "barrierefreiheit@rollout-cockpit.example"
+)
 
 LOGGING = {
     "version": 1,

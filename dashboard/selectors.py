@@ -1,0 +1,110 @@
+"""Reads for the start page: the programme at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from kommunen.models import Gemeinde, Land
+from leistungen.models import Behoerde, Zusage, Zustaendigkeit
+from leistungen.selectors import teilnehmende_laender, zusagen_liste
+
+
+@dataclass(frozen=True)
+class ZusageStand:
+    """One commitment with the responsible authorities and what they serve at a date."""
+
+    zusage: Zusage
+    tage_bis_frist: int
+    anzahl_behoerden: int
+    anzahl_gemeinden: int
+    einwohner: int
+
+    @property
+    def tage_ueberfaellig(self) -> int:
+        return max(0, -self.tage_bis_frist)
+
+
+@dataclass(frozen=True)
+class LandStand:
+    land: Land
+    beigetreten_am: dt.date
+    anzahl_gemeinden_land: int
+    zusagen: list[ZusageStand] = field(default_factory=list)
+
+
+def programm_uebersicht(*, stichtag: dt.date) -> list[LandStand]:
+    """Participating Länder, their commitments and the resolved responsibility behind each.
+
+    Four queries regardless of the number of Länder: Länder, commitments, one
+    aggregate over the resolved Zustaendigkeit (index zustaendigkeit_leistung_idx) and the
+    number of Gemeinden per Land.
+    """
+    laender = list(teilnehmende_laender().defer("geometrie"))
+    if not laender:
+        return []
+    land_ids = [land.pk for land in laender]
+    zusagen = list(
+        zusagen_liste()
+        .filter(land_id__in=land_ids)
+        .defer("land__geometrie")
+        .order_by("frist", "leistung__ozg_id")
+    )
+    gemeindefrei = Q(gemeinde__typ__in=Gemeinde.GEMEINDEFREI_TYPEN)
+    zahlen = {
+        (row["gemeinde__land_id"], row["leistung_id"]): row
+        for row in Zustaendigkeit.objects.gueltig_am(stichtag)
+        .filter(
+            gemeinde__land_id__in=land_ids,
+            leistung_id__in={z.leistung_id for z in zusagen},
+        )
+        .values("gemeinde__land_id", "leistung_id")
+        .annotate(
+            behoerden=Count("behoerde_id", distinct=True),
+            gemeinden=Count("gemeinde_id", filter=~gemeindefrei),
+            einwohner=Sum("gemeinde__einwohner"),
+        )
+    }
+    gemeinden_je_land = dict(
+        Gemeinde.objects.gueltig_am(stichtag)
+        .filter(land_id__in=land_ids)
+        .exclude(typ__in=Gemeinde.GEMEINDEFREI_TYPEN)
+        .values("land_id")
+        .annotate(n=Count("id"))
+        .values_list("land_id", "n")
+    )
+    ergebnis: list[LandStand] = []
+    for land in laender:
+        stand = LandStand(
+            land=land,
+            beigetreten_am=land.teilnahme.beigetreten_am,
+            anzahl_gemeinden_land=gemeinden_je_land.get(land.pk, 0),
+        )
+        for zusage in zusagen:
+            if zusage.land_id != land.pk:
+                continue
+            row = zahlen.get((zusage.land_id, zusage.leistung_id), {})
+            stand.zusagen.append(
+                ZusageStand(
+                    zusage=zusage,
+                    tage_bis_frist=(zusage.frist - stichtag).days,
+                    anzahl_behoerden=row.get("behoerden", 0),
+                    anzahl_gemeinden=row.get("gemeinden", 0),
+                    einwohner=row.get("einwohner") or 0,
+                )
+            )
+        ergebnis.append(stand)
+    return ergebnis
+
+
+def pilotkommunen() -> QuerySet[Behoerde]:
+    """Current pilot authorities, by Land and name."""
+    return (
+        Behoerde.objects.aktuell()
+        .filter(ist_pilot=True)
+        .select_related("land")
+        .defer("land__geometrie")
+        .order_by("land__code", "name")
+    )

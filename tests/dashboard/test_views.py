@@ -1,0 +1,198 @@
+"""Start page, base layout (navigation, footer, demo banner) and accessibility statement."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _leerer_cache():  # type: ignore[no-untyped-def]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_start_page_lists_participating_laender_with_commitments(client_ministerium):  # type: ignore[no-untyped-def]
+    from leistungen.models import Programmteilnahme, Zusage
+
+    response = client_ministerium.get(reverse("dashboard:start"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    laender = response.context["laender"]
+    assert [s.land.kurz for s in laender] == [
+        t.land.kurz for t in Programmteilnahme.objects.order_by("beigetreten_am", "land__code")
+    ]
+    bayern = next(s for s in laender if s.land.kurz == "BY")
+    assert len(bayern.zusagen) == Zusage.objects.filter(land__kurz="BY").count()
+    assert "Bayern" in html
+    assert "dabei seit 21.01.2026" in html
+    assert 'action="/suche/"' in html
+    assert 'name="q"' in html
+
+
+def test_start_page_counts_responsible_authorities_from_resolved_zustaendigkeit(client_ministerium):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from kommunen.models import Gemeinde
+    from leistungen.models import Zustaendigkeit
+
+    response = client_ministerium.get(reverse("dashboard:start"))
+    bayern = next(s for s in response.context["laender"] if s.land.kurz == "BY")
+    fuehrerschein = next(z for z in bayern.zusagen if z.zusage.leistung.ozg_id == "10169")
+    heute = timezone.localdate()
+    erwartet = (
+        Zustaendigkeit.objects.gueltig_am(heute)
+        .filter(gemeinde__land__kurz="BY", leistung__ozg_id="10169")
+        .values("behoerde")
+        .distinct()
+        .count()
+    )
+    # 71 Landratsämter + 25 kreisfreie Städte (domain.md §3).
+    assert fuehrerschein.anzahl_behoerden == erwartet == 96
+    gemeinden_by = (
+        Gemeinde.objects.gueltig_am(heute)
+        .filter(land__kurz="BY")
+        .exclude(typ__in=Gemeinde.GEMEINDEFREI_TYPEN)
+        .count()
+    )
+    assert fuehrerschein.anzahl_gemeinden == gemeinden_by == bayern.anzahl_gemeinden_land
+    assert fuehrerschein.einwohner == bayern.land.einwohner
+    assert fuehrerschein.tage_bis_frist == (fuehrerschein.zusage.frist - heute).days
+
+
+def test_start_page_shows_german_thousand_separators(client_ministerium):  # type: ignore[no-untyped-def]
+    from kommunen.models import Land
+
+    bayern = Land.objects.get(kurz="BY")
+    html = client_ministerium.get(reverse("dashboard:start")).content.decode()
+    assert f"{bayern.einwohner:,}".replace(",", ".") in html
+
+
+def test_start_page_lists_pilot_kommunen(client_ministerium):  # type: ignore[no-untyped-def]
+    from leistungen.models import Behoerde
+
+    html = client_ministerium.get(reverse("dashboard:start")).content.decode()
+    piloten = Behoerde.objects.filter(ist_pilot=True)
+    assert piloten.count() >= 12
+    for pilot in piloten:
+        assert reverse("leistungen:behoerde", args=[pilot.schluessel]) in html
+
+
+def test_start_page_query_count_is_pinned(client_ministerium, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    client_ministerium.get(reverse("dashboard:start"))
+    with django_assert_max_num_queries(9):
+        client_ministerium.get(reverse("dashboard:start"))
+
+
+def test_layout_has_skip_link_navigation_user_and_logout_form(client_ministerium, ministerium_user):  # type: ignore[no-untyped-def]
+    html = client_ministerium.get(reverse("dashboard:start")).content.decode()
+    assert '<html lang="de">' in html
+    assert '<a class="skip-link" href="#inhalt">Zum Inhalt springen</a>' in html
+    assert '<main id="inhalt"' in html
+    assert 'aria-label="Hauptnavigation"' in html
+    assert ministerium_user.get_rolle_display() in html
+    assert f'<form method="post" action="{reverse("accounts:logout")}"' in html
+    assert 'hx-headers=\'{"X-CSRFToken": ' in html
+    assert "/static/vendor/htmx/htmx.min.js" in html
+    # Staff only: the admin link.
+    assert reverse("admin:index") not in html
+
+
+def test_staff_sees_the_administration_link(client, admin_user_rc):  # type: ignore[no-untyped-def]
+    client.force_login(admin_user_rc)
+    html = client.get(reverse("dashboard:start")).content.decode()
+    assert f'href="{reverse("admin:index")}">Verwaltung</a>' in html
+
+
+def test_footer_shows_attribution_and_gebietsstand(client_ministerium):  # type: ignore[no-untyped-def]
+    from kommunen.models import Gebietsstand
+
+    stand = Gebietsstand.objects.order_by("-stichtag").first()
+    html = client_ministerium.get(reverse("dashboard:start")).content.decode()
+    assert "Statistisches Bundesamt (Destatis)" in html
+    assert "© GeoBasis-DE / BKG" in html
+    assert "https://www.bkg.bund.de" in html
+    assert f"Gebietsstand {stand.stichtag:%d.%m.%Y}" in html
+    assert reverse("dashboard:barrierefreiheit") in html
+
+
+def test_demo_banner_only_when_demo_accounts_exist(client_ministerium, django_user_model):  # type: ignore[no-untyped-def]
+    banner = (
+        "Demo-Umgebung:</strong> Benutzerkonten und Rollout-Fortschritt "
+        "sind erfundene Beispieldaten."
+    )
+    assert banner not in client_ministerium.get(reverse("dashboard:start")).content.decode()
+    django_user_model.objects.create_user(
+        username="demo-land", password="x-pass-123", ist_demo=True
+    )
+    cache.clear()
+    assert banner in client_ministerium.get(reverse("dashboard:start")).content.decode()
+
+
+def test_logout_is_a_post_and_ends_the_session(client_ministerium):  # type: ignore[no-untyped-def]
+    assert client_ministerium.get(reverse("accounts:logout")).status_code == 405
+    response = client_ministerium.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert client_ministerium.get(reverse("dashboard:start")).status_code == 302
+
+
+def test_login_page_renders_german_form(client_anon):  # type: ignore[no-untyped-def]
+    response = client_anon.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html
+    assert "Anmelden" in html
+    assert 'autocomplete="current-password"' in html
+    assert 'for="id_username"' in html
+    assert 'for="id_password"' in html
+
+
+def test_login_with_wrong_password_shows_error(client_anon, ministerium_user):  # type: ignore[no-untyped-def]
+    response = client_anon.post(
+        reverse("accounts:login"), {"username": "ministerium", "password": "falsch"}
+    )
+    assert response.status_code == 200
+    assert "Anmeldung fehlgeschlagen" in response.content.decode()
+
+
+def test_login_redirects_to_start(client_anon, ministerium_user):  # type: ignore[no-untyped-def]
+    response = client_anon.post(
+        reverse("accounts:login"), {"username": "ministerium", "password": "test-pass-123"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard:start")
+
+
+def test_anonymous_start_redirects_to_login(client_anon):  # type: ignore[no-untyped-def]
+    response = client_anon.get(reverse("dashboard:start"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_post_to_start_is_not_allowed(client_ministerium):  # type: ignore[no-untyped-def]
+    assert client_ministerium.post(reverse("dashboard:start")).status_code == 405
+
+
+def test_accessibility_statement_is_public(client_anon, settings):  # type: ignore[no-untyped-def]
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "a11y@land.example"
+    cache.clear()
+    response = client_anon.get(reverse("dashboard:barrierefreiheit"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "teilweise vereinbar" in html
+    assert "BITV 2.0" in html
+    assert "Schlichtungsstelle nach § 16 BGG" in html
+    assert 'href="mailto:a11y@land.example"' in html
+
+
+def test_accessibility_statement_default_contact(client_anon):  # type: ignore[no-untyped-def]
+    html = client_anon.get(reverse("dashboard:barrierefreiheit")).content.decode()
+    assert "barrierefreiheit@rollout-cockpit.example" in html
+
+
+def test_post_to_accessibility_statement_is_not_allowed(client_anon):  # type: ignore[no-untyped-def]
+    assert client_anon.post(reverse("dashboard:barrierefreiheit")).status_code == 405
