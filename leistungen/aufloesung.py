@@ -296,8 +296,13 @@ class _LandDaten:
             return self.behoerde_key(self.kreisfrei[kreis.pk]), hinweis
         return self.behoerde_key(kreis), hinweis
 
-    def einheit_behoerde(self, g: _G, ebene: str) -> tuple[str, str]:
+    def einheit_behoerde(self, g: _G, ebene: str) -> tuple[str, str] | None:
+        """The authority of the unit at ``ebene`` for Gemeinde ``g``, with a note; None
+        where nobody is responsible (a Gemeinde task in an uninhabited gemeindefreies
+        Gebiet: no one lives there to register, so no authority is counted for it)."""
         if ebene in (Ebene.GEMEINDE, Ebene.VERBAND):
+            if g.typ == Gemeinde.Typ.GEMEINDEFREI_UNBEWOHNT:
+                return None
             if g.ist_gemeindefrei:
                 return self.kreis_behoerde(g, HINWEIS_GEMEINDEFREI)
             verband = self.verbaende.get(g.verband_id)
@@ -394,7 +399,12 @@ def _soll(
             if treffer is not None:
                 antwort = _Antwort(treffer.behoerde.schluessel, regel.pk, treffer.pk, "")
             else:
-                schluessel, hinweis = daten.einheit_behoerde(g, regel.ebene)
+                einheit = daten.einheit_behoerde(g, regel.ebene)
+                if einheit is None:
+                    if g.pk in offen:
+                        abschliessen(g.pk)
+                    continue
+                schluessel, hinweis = einheit
                 antwort = _Antwort(schluessel, regel.pk, None, hinweis)
             laufend = offen.get(g.pk)
             if laufend is not None and laufend[2] == antwort and laufend[1] + TAG == start:

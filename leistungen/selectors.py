@@ -64,20 +64,20 @@ def zustaendigkeit_am(
     )
 
 
-def zustaendigkeit_erklaerung(zustaendigkeit: Zustaendigkeit) -> str:
-    """One German sentence explaining why this authority is responsible."""
+def zustaendigkeit_begruendung(zustaendigkeit: Zustaendigkeit) -> str:
+    """Why this authority is responsible, without naming Gemeinde and service again
+    (for tables that already show them)."""
     z = zustaendigkeit
-    kopf = f"{z.gemeinde.name_kurz}, {z.leistung.kurzname} → {z.behoerde.name}"
     ausnahme = z.ausnahme
     if ausnahme is not None:
         zeitraum = _zeitraum(ausnahme.gueltig_ab, ausnahme.gueltig_bis)
-        satz = f"{kopf}: Ausnahme – {ausnahme.grund} ({zeitraum})"
+        satz = f"Ausnahme – {ausnahme.grund} ({zeitraum})"
         if ausnahme.angenommen:
             satz += " (Annahme)"
     else:
         regel = z.regel
         satz = (
-            f"{kopf}: In {regel.land.name} ist {z.leistung.kurzname} "
+            f"In {regel.land.name} ist {z.leistung.kurzname} "
             f"{_EBENE_SATZ.get(regel.ebene, regel.get_ebene_display())} "
             f"(Regel {_zeitraum(regel.gueltig_ab, regel.gueltig_bis, gueltig=True)})"
         )
@@ -87,6 +87,14 @@ def zustaendigkeit_erklaerung(zustaendigkeit: Zustaendigkeit) -> str:
     if z.hinweis:
         satz += f" {z.hinweis}"
     return satz
+
+
+def zustaendigkeit_erklaerung(zustaendigkeit: Zustaendigkeit) -> str:
+    """One German sentence explaining why this authority is responsible, e.g.
+    "Pullach i.Isartal, Führerschein → Landratsamt München: In Bayern ist …"."""
+    z = zustaendigkeit
+    kopf = f"{z.gemeinde.name_kurz}, {z.leistung.kurzname} → {z.behoerde.name}"
+    return f"{kopf}: {zustaendigkeit_begruendung(z)}"
 
 
 # --- per Gemeinde ------------------------------------------------------------------------
@@ -100,6 +108,7 @@ class ZustaendigkeitZeile:
     behoerde: Behoerde | None
     angenommen: bool
     erklaerung: str
+    begruendung: str
 
 
 def gemeinde_zustaendigkeiten(
@@ -130,6 +139,7 @@ def gemeinde_zustaendigkeiten(
     zeilen = []
     for leistung in sorted(leistungen.values(), key=lambda lst: lst.ozg_id):
         z = zustaendigkeiten.get(leistung.pk)
+        fehlt = f"Für {leistung.kurzname} ist am {_datum(tag)} keine Zuständigkeit erfasst."
         angenommen = False
         if z is not None:
             angenommen = z.ausnahme.angenommen if z.ausnahme_id else z.regel.angenommen
@@ -140,12 +150,8 @@ def gemeinde_zustaendigkeiten(
                 zustaendigkeit=z,
                 behoerde=z.behoerde if z else None,
                 angenommen=angenommen,
-                erklaerung=(
-                    zustaendigkeit_erklaerung(z)
-                    if z
-                    else f"Für {leistung.kurzname} ist am {_datum(tag)} "
-                    "keine Zuständigkeit erfasst."
-                ),
+                erklaerung=zustaendigkeit_erklaerung(z) if z else fehlt,
+                begruendung=zustaendigkeit_begruendung(z) if z else fehlt,
             )
         )
     return zeilen

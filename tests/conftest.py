@@ -88,7 +88,13 @@ def _restore_reference_data() -> None:
 @pytest.fixture(autouse=True)
 def _reference_data_present(request: pytest.FixtureRequest) -> None:
     """Transactional tests find the reference data again after an earlier one flushed it."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+    if transactional:
         request.getfixturevalue("transactional_db")
         _restore_reference_data()
 

@@ -138,7 +138,8 @@ def test_pullach_page_shows_landratsamt_for_fuehrerschein(client_ministerium):  
     )
     assert fuehrerschein.behoerde.name == "Landratsamt München"
     assert "Landratsamt München" in html
-    assert fuehrerschein.erklaerung in html
+    assert fuehrerschein.begruendung in html
+    assert "auf Kreisebene" in fuehrerschein.begruendung
     assert reverse("leistungen:behoerde", args=[fuehrerschein.behoerde.schluessel]) in html
     assert reverse("kommunen:kreis", args=[LANDKREIS_MUENCHEN]) in html
 

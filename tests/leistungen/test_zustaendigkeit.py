@@ -207,6 +207,13 @@ def test_jede_gueltige_gemeinde_hat_genau_eine_behoerde_und_die_bevoelkerung_geh
     for land_kurz, ozg_id in paare:
         land = Land.objects.get(kurz=land_kurz)
         gemeinden = Gemeinde.objects.gueltig_am(stichtag).filter(land=land)
+        regel = ZustaendigkeitsRegel.objects.gueltig_am(stichtag).get(
+            land=land, leistung__ozg_id=ozg_id
+        )
+        if regel.ebene in (Ebene.GEMEINDE, Ebene.VERBAND):
+            # A Gemeinde task has nobody to serve in an uninhabited gemeindefreies Gebiet.
+            gemeinden = gemeinden.exclude(typ=Gemeinde.Typ.GEMEINDEFREI_UNBEWOHNT)
+        assert gemeinden.exclude(typ__in=Gemeinde.GEMEINDEFREI_TYPEN).count() > 0
         zeilen = Zustaendigkeit.objects.gueltig_am(stichtag).filter(
             gemeinde__land=land, leistung__ozg_id=ozg_id
         )
@@ -301,9 +308,10 @@ def test_behoerde_versorgung_zaehlt_gemeinden_gemeindefreie_und_einwohner(
     assert [g.name for g in fuehrerschein.gemeinden] == sorted(g.name for g in gemeinden)
     assert fuehrerschein.regel is not None
     assert fuehrerschein.regel.ebene == Ebene.KREIS
-    # The Landratsamt registers residents only in the gemeindefreie Gebiete.
-    assert zeilen[UMMELDUNG].anzahl_gemeinden == 0
-    assert zeilen[UMMELDUNG].anzahl_gemeindefreie == frei.count()
+    # Its gemeindefreie Gebiete are all uninhabited: nobody to register, so the
+    # Landratsamt is not a Meldebehörde at all.
+    assert not frei.exclude(typ=Gemeinde.Typ.GEMEINDEFREI_UNBEWOHNT).exists()
+    assert UMMELDUNG not in zeilen
     assert not zeilen[UV].zugesagt
 
 
