@@ -30,7 +30,7 @@ class User(AbstractUser):
     )
     ist_demo = models.BooleanField("Demo-Konto", default=False)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = "Benutzer"
         verbose_name_plural = "Benutzer"
         constraints = [

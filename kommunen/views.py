@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from kommunen import selectors
 from leistungen.selectors import gemeinde_zustaendigkeiten
+from rollout.http import HtmxHttpRequest
 
 SUCHE_MAX_LAENGE = 100
 
@@ -32,7 +33,7 @@ def stichtag_aus_anfrage(request: HttpRequest) -> tuple[dt.date, str]:
 
 @require_GET
 @login_required
-def suche(request: HttpRequest) -> HttpResponse:
+def suche(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:SUCHE_MAX_LAENGE]
     ergebnis = selectors.suche(q=q) if q else None
     template = "kommunen/suche.html"

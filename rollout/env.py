@@ -7,6 +7,7 @@ instead of silently falling back to a default.
 
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 
@@ -33,25 +34,25 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 class Env:
-    def __init__(self, dotenv: dict[str, str]) -> None:
+    def __init__(self, dotenv: dict[builtins.str, builtins.str]) -> None:
         self._dotenv = dotenv
 
-    def raw(self, name: str) -> str | None:
+    def raw(self, name: builtins.str) -> builtins.str | None:
         if name in os.environ:
             return os.environ[name]
         return self._dotenv.get(name)
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str | None:
         value = self.raw(name)
         return default if value is None else value
 
-    def required(self, name: str) -> str:
+    def required(self, name: builtins.str) -> builtins.str:
         value = self.raw(name)
         if not value:
             raise ImproperlyConfigured(f"Environment variable {name} must be set.")
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -62,7 +63,7 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true/false).")
 
-    def int(self, name: str, default: int) -> int:
+    def int(self, name: builtins.str, default: builtins.int) -> builtins.int:
         value = self.raw(name)
         if value is None or value == "":
             return default
@@ -71,7 +72,9 @@ class Env:
         except ValueError as exc:
             raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from exc
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str]
+    ) -> builtins.list[builtins.str]:
         value = self.raw(name)
         if value is None:
             return default

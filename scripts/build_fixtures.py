@@ -91,7 +91,7 @@ def build_layer(source: Path, target_dir: Path, layer: str) -> int:
     with (source / csv_name).open(encoding="utf-8", newline="") as fh:
         rows = {row[csv_key]: row for row in csv.DictReader(fh)}
     collection = json.loads((source / geojson_name).read_text(encoding="utf-8"))
-    features = []
+    features: list[dict[str, Any]] = []
     for feature in collection["features"]:
         key = feature["properties"][key_prop]
         row = rows.get(key)
