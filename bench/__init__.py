@@ -1,0 +1,1 @@
+"""Benchmark runner: ``python -m bench`` (``make bench``). See ``bench.runner``."""

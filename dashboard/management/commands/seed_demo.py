@@ -1,0 +1,64 @@
+"""Fill the database with the demo state: demo accounts (and later the demo progress).
+
+Each step is one service call; add a step by appending to ``SCHRITTE``. Every step must be
+idempotent, so ``make setup`` can run this command any number of times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.services import DEMO_KONTEN, DEMO_PASSWORT, demo_benutzer_anlegen
+
+
+def _konten_anlegen(command: BaseCommand) -> str:
+    ergebnis = demo_benutzer_anlegen()
+    neu = sum(1 for _user, created in ergebnis if created)
+    return f"{len(ergebnis)} Demo-Konten ({neu} neu angelegt)"
+
+
+# (name, step): a step writes through a service and returns a one-line summary.
+SCHRITTE: list[tuple[str, Callable[[BaseCommand], str]]] = [
+    ("Demo-Konten", _konten_anlegen),
+]
+
+
+class Command(BaseCommand):
+    help = "Legt die Demo-Konten (und künftig den Demo-Fortschritt) an; wiederholbar."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--nur-anzeigen",
+            action="store_true",
+            help="Nur die Demo-Anmeldedaten ausgeben, nichts schreiben.",
+        )
+
+    def handle(self, *args: object, nur_anzeigen: bool = False, **options: object) -> None:
+        if not nur_anzeigen:
+            for name, schritt in SCHRITTE:
+                try:
+                    zusammenfassung = schritt(self)
+                except ValidationError as exc:
+                    raise CommandError(f"{name}: {' '.join(exc.messages)}") from exc
+                self.stdout.write(self.style.SUCCESS(f"{name}: {zusammenfassung}"))
+        self._anmeldedaten_ausgeben()
+
+    def _anmeldedaten_ausgeben(self) -> None:
+        zeilen = [("Benutzername", "Rolle", "Bereich")] + [
+            (konto.username, konto.rolle.label, konto.land_kurz or "bundesweit")
+            for konto in DEMO_KONTEN
+        ]
+        breiten = [max(len(zeile[i]) for zeile in zeilen) for i in range(3)]
+        trenner = "  ".join("-" * breite for breite in breiten)
+        self.stdout.write("")
+        self.stdout.write("Demo-Anmeldung (alle Konten):")
+        for nummer, zeile in enumerate(zeilen):
+            self.stdout.write(
+                "  ".join(wert.ljust(b) for wert, b in zip(zeile, breiten, strict=True)).rstrip()
+            )
+            if nummer == 0:
+                self.stdout.write(trenner)
+        self.stdout.write(f"Passwort für alle Demo-Konten: {DEMO_PASSWORT}")
