@@ -42,15 +42,12 @@ def programm_uebersicht(*, stichtag: dt.date) -> list[LandStand]:
     aggregate over the resolved Zustaendigkeit (index zustaendigkeit_leistung_idx) and the
     number of Gemeinden per Land.
     """
-    laender = list(teilnehmende_laender().defer("geometrie"))
+    laender = list(teilnehmende_laender())
     if not laender:
         return []
     land_ids = [land.pk for land in laender]
     zusagen = list(
-        zusagen_liste()
-        .filter(land_id__in=land_ids)
-        .defer("land__geometrie")
-        .order_by("frist", "leistung__ozg_id")
+        zusagen_liste().filter(land_id__in=land_ids).order_by("frist", "leistung__ozg_id")
     )
     gemeindefrei = Q(gemeinde__typ__in=Gemeinde.GEMEINDEFREI_TYPEN)
     zahlen = {
@@ -105,6 +102,5 @@ def pilotkommunen() -> QuerySet[Behoerde]:
         Behoerde.objects.aktuell()
         .filter(ist_pilot=True)
         .select_related("land")
-        .defer("land__geometrie")
         .order_by("land__code", "name")
     )

@@ -1,11 +1,11 @@
-"""Admin for the territory. Geometries are never shown (they are megabytes of JSON)."""
+"""Admin for the territory. Boundaries are never shown (they are megabytes of JSON)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from kommunen.models import (
@@ -13,21 +13,25 @@ from kommunen.models import (
     Gebietsstand,
     Gemeinde,
     Gemeindeverband,
+    Grenze,
     Kreis,
     Land,
     Regierungsbezirk,
 )
 
 
-class OhneGeometrieMixin:
-    """Keeps the large ``geometrie`` JSON out of every admin query."""
+class GrenzeVorhandenMixin:
+    """Adds the column "Grenze geladen": an ``EXISTS`` on ``Grenze``, never its JSON."""
+
+    grenze_feld: str
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).defer("geometrie")  # type: ignore[misc]
+        vorhanden = Exists(Grenze.objects.filter(**{self.grenze_feld: OuterRef("pk")}))
+        return super().get_queryset(request).annotate(hat_grenze=vorhanden)  # type: ignore[misc]
 
-    @admin.display(boolean=True, description="Grenze geladen")
+    @admin.display(boolean=True, description="Grenze geladen", ordering="hat_grenze")
     def hat_geometrie(self, obj: Any) -> bool:
-        return obj.lat is not None
+        return bool(obj.hat_grenze)
 
 
 class GueltigFilter(admin.SimpleListFilter):
@@ -46,7 +50,8 @@ class GueltigFilter(admin.SimpleListFilter):
 
 
 @admin.register(Land)
-class LandAdmin(OhneGeometrieMixin, admin.ModelAdmin):
+class LandAdmin(GrenzeVorhandenMixin, admin.ModelAdmin):
+    grenze_feld = "land"
     list_display = ["code", "kurz", "name", "einwohner", "flaeche_km2", "hat_geometrie"]
     search_fields = ["code", "kurz", "name"]
     readonly_fields = ["code", "kurz", "name", "einwohner", "flaeche_km2", "lat", "lon"]
@@ -71,7 +76,8 @@ class RegierungsbezirkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kreis)
-class KreisAdmin(OhneGeometrieMixin, admin.ModelAdmin):
+class KreisAdmin(GrenzeVorhandenMixin, admin.ModelAdmin):
+    grenze_feld = "kreis"
     list_display = [
         "ars",
         "name",
@@ -99,7 +105,8 @@ class GemeindeverbandAdmin(admin.ModelAdmin):
 
 
 @admin.register(Gemeinde)
-class GemeindeAdmin(OhneGeometrieMixin, admin.ModelAdmin):
+class GemeindeAdmin(GrenzeVorhandenMixin, admin.ModelAdmin):
+    grenze_feld = "gemeinde"
     list_display = [
         "ars",
         "ags",

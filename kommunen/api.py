@@ -93,12 +93,7 @@ class GemeindeFilter(Schema):
 
 
 def _gemeinden(filters: GemeindeFilter) -> QuerySet[Gemeinde]:
-    gemeinden = (
-        Gemeinde.objects.aktuell()
-        .select_related("land", "kreis")
-        .defer("geometrie", "land__geometrie", "kreis__geometrie")
-        .order_by("ars")
-    )
+    gemeinden = Gemeinde.objects.aktuell().select_related("land", "kreis").order_by("ars")
     land = land_aus_kuerzel(filters.land)
     if land is not None:
         gemeinden = gemeinden.filter(land=land)

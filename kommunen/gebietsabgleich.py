@@ -193,10 +193,7 @@ class Abgleich:
         umschluesselung = umschluesselung or {}
         zaehler = self.ergebnis.ebenen[ebene]
         hat_gueltigkeit = any(f.name == "gueltig_bis" for f in model._meta.fields)
-        defer = ["geometrie"] if any(f.name == "geometrie" for f in model._meta.fields) else []
-        vorhanden: dict[str, Any] = {
-            getattr(o, key_field): o for o in model._default_manager.defer(*defer)
-        }
+        vorhanden: dict[str, Any] = {getattr(o, key_field): o for o in model._default_manager.all()}
         neu: list[Any] = []
         geaendert: list[Any] = []
         geaenderte_felder: set[str] = set()
@@ -584,8 +581,8 @@ def zeilen_aktualisieren(
     """``UPDATE … SET <felder> WHERE id = …`` for many rows through one ``executemany``.
 
     ``bulk_update`` builds one ``CASE`` per column over every row of a batch; with 11,000
-    changed Gemeinden or 10 MB of polygons that takes seconds. A single prepared statement
-    run per row is several times faster (psycopg pipelines it, SQLite loops in C).
+    changed Gemeinden that takes seconds. A single prepared statement run per row is several
+    times faster (psycopg pipelines it, SQLite loops in C).
     """
     felder: list[Any] = [model._meta.get_field(name) for name in feldnamen]
     q = connection.ops.quote_name

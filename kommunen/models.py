@@ -72,7 +72,6 @@ class Land(models.Model):
     flaeche_km2 = models.DecimalField("Fläche (km²)", max_digits=12, decimal_places=2, default=0)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    geometrie = models.JSONField(null=True, blank=True, editable=False)
     # How this Land names its authorities (display only, editable data).
     kreisbehoerde_bezeichnung = models.CharField(
         "Bezeichnung der Kreisverwaltung", max_length=60, default="Kreisverwaltung"
@@ -136,7 +135,6 @@ class Kreis(Gueltigkeit):
     flaeche_km2 = models.DecimalField("Fläche (km²)", max_digits=12, decimal_places=2, default=0)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    geometrie = models.JSONField(null=True, blank=True, editable=False)
     suchname = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
@@ -246,7 +244,6 @@ class Gemeinde(Gueltigkeit):
     plz_mehrere = models.BooleanField("mehrere Postleitzahlen", default=False)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
-    geometrie = models.JSONField(null=True, blank=True, editable=False)
     nachfolger = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -291,6 +288,47 @@ class Gemeinde(Gueltigkeit):
     @property
     def ist_kreisfrei(self) -> bool:
         return self.typ in self.KREISFREI_TYPEN
+
+
+class Grenze(models.Model):
+    """The boundary polygon of one Land, Kreis or Gemeinde (Gebietsgrenze).
+
+    A separate table on purpose: a boundary is megabytes of coordinates that only maps need,
+    while Land, Kreis and Gemeinde are read everywhere (search, pages, ``select_related`` from
+    authorities and responsibilities). Kept in their rows, every such query would carry the
+    polygons along; here they are read only by the queries that ask for them.
+    """
+
+    land = models.OneToOneField(
+        Land, on_delete=models.CASCADE, null=True, blank=True, related_name="grenze"
+    )
+    kreis = models.OneToOneField(
+        Kreis, on_delete=models.CASCADE, null=True, blank=True, related_name="grenze"
+    )
+    gemeinde = models.OneToOneField(
+        Gemeinde, on_delete=models.CASCADE, null=True, blank=True, related_name="grenze"
+    )
+    geometrie = models.JSONField(
+        help_text="GeoJSON-Geometrie (Polygon/MultiPolygon, WGS84), Außenringe im Uhrzeigersinn."
+    )
+    quelle = models.CharField(
+        max_length=200, blank=True, help_text="z. B. „© GeoBasis-DE / BKG (2025)“"
+    )
+
+    class Meta:
+        verbose_name = "Gebietsgrenze"
+        verbose_name_plural = "Gebietsgrenzen"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(land__isnull=False, kreis__isnull=True, gemeinde__isnull=True)
+                | Q(land__isnull=True, kreis__isnull=False, gemeinde__isnull=True)
+                | Q(land__isnull=True, kreis__isnull=True, gemeinde__isnull=False),
+                name="grenze_genau_ein_gebiet",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Grenze {self.land or self.kreis or self.gemeinde}"
 
 
 class Gebietsaenderung(models.Model):

@@ -12,13 +12,6 @@ from kommunen.text import suchform
 from leistungen.models import Behoerde
 
 _SCHLUESSEL = re.compile(r"^\d{2,12}$")
-_BEHOERDE_OHNE_GEOMETRIE = (
-    "land__geometrie",
-    "kreis__geometrie",
-    "gemeinde__geometrie",
-    "gemeinde__kreis__geometrie",
-    "verband__kreis__geometrie",
-)
 # Current Gemeinden (no end date) before dissolved ones.
 _AKTUELL_ZUERST = F("gueltig_bis").asc(nulls_first=True)
 
@@ -87,15 +80,13 @@ def suche(*, q: str, limit: int = 20) -> Suchergebnis:
         Gemeinde.objects.filter(suchname__contains=suchtext)
         .select_related("land", "kreis")
         .annotate(rang=_rang_name("suchname", suchtext))
-        .order_by("rang", _AKTUELL_ZUERST, "-einwohner", "name", "ars")
-        .defer("geometrie", "land__geometrie", "kreis__geometrie"),
+        .order_by("rang", _AKTUELL_ZUERST, "-einwohner", "name", "ars"),
         limit,
     )
     kreise, kreise_gesamt = _take(
         Kreis.objects.aktuell()
         .filter(suchname__contains=suchtext)
         .select_related("land")
-        .defer("geometrie", "land__geometrie")
         .annotate(rang=_rang_name("suchname", suchtext))
         .order_by("rang", "-einwohner", "name"),
         limit,
@@ -104,7 +95,6 @@ def suche(*, q: str, limit: int = 20) -> Suchergebnis:
         Behoerde.objects.aktuell()
         .filter(suchname__contains=suchtext)
         .select_related("land", "kreis", "gemeinde__kreis", "verband__kreis")
-        .defer(*_BEHOERDE_OHNE_GEOMETRIE)
         .annotate(rang=_rang_name("suchname", suchtext))
         .order_by("rang", "name", "schluessel"),
         limit,
@@ -129,7 +119,6 @@ def _suche_schluessel(*, q: str, ziffern: str, limit: int) -> Suchergebnis:
     gemeinden, gemeinden_gesamt = _take(
         Gemeinde.objects.filter(gemeinde_filter)
         .select_related("land", "kreis")
-        .defer("geometrie", "land__geometrie", "kreis__geometrie")
         .annotate(rang=_rang_schluessel(ars=ziffern, ags=ziffern, plz=ziffern))
         .order_by("rang", _AKTUELL_ZUERST, "ars"),
         limit,
@@ -141,7 +130,6 @@ def _suche_schluessel(*, q: str, ziffern: str, limit: int) -> Suchergebnis:
             Kreis.objects.aktuell()
             .filter(ars__startswith=ziffern)
             .select_related("land")
-            .defer("geometrie", "land__geometrie")
             .order_by("ars"),
             limit,
         )
@@ -149,7 +137,6 @@ def _suche_schluessel(*, q: str, ziffern: str, limit: int) -> Suchergebnis:
         Behoerde.objects.aktuell()
         .filter(schluessel__startswith=ziffern)
         .select_related("land", "kreis", "gemeinde__kreis", "verband__kreis")
-        .defer(*_BEHOERDE_OHNE_GEOMETRIE)
         .annotate(rang=_rang_schluessel(schluessel=ziffern))
         .order_by("rang", "schluessel"),
         limit,
@@ -172,11 +159,11 @@ def gemeinden_fuer_seite() -> QuerySet[Gemeinde]:
     """Gemeinden with everything their page shows (look one up by ``ars``)."""
     return Gemeinde.objects.select_related(
         "land", "kreis", "verband", "regierungsbezirk", "nachfolger"
-    ).defer("land__geometrie", "kreis__geometrie", "nachfolger__geometrie")
+    )
 
 
 def kreise_fuer_seite() -> QuerySet[Kreis]:
-    return Kreis.objects.select_related("land", "regierungsbezirk").defer("land__geometrie")
+    return Kreis.objects.select_related("land", "regierungsbezirk")
 
 
 def kreis_gemeinden(*, kreis: Kreis) -> QuerySet[Gemeinde]:
@@ -185,7 +172,6 @@ def kreis_gemeinden(*, kreis: Kreis) -> QuerySet[Gemeinde]:
         Gemeinde.objects.aktuell()
         .filter(kreis=kreis)
         .select_related("verband")
-        .defer("geometrie")
         .order_by("name", "ars")
     )
 

@@ -28,7 +28,7 @@ from kommunen.gebietsabgleich import (
     zeilen_aktualisieren,
 )
 from kommunen.gv100ad import GemeindeverzeichnisFehler
-from kommunen.models import Gemeinde, Kreis, Land
+from kommunen.models import Gemeinde, Grenze, Kreis, Land
 
 __all__ = [
     "EBENEN",
@@ -38,6 +38,9 @@ __all__ = [
     "gemeindeverzeichnis_import",
     "grenzen_import",
 ]
+
+# Boundaries per INSERT … ON CONFLICT statement (about 1 MB of GeoJSON each).
+GRENZEN_BATCH = 1000
 
 # --- Gemeindeverzeichnis ---------------------------------------------------------------
 
@@ -69,25 +72,29 @@ def gemeindeverzeichnis_import(
 
 
 def grenzen_import(*, verzeichnis: Path | None = None) -> dict[str, int]:
-    """Load the shipped boundary GeoJSONs into ``geometrie`` and ``lat``/``lon`` by key.
+    """Load the shipped boundary GeoJSONs into ``Grenze`` rows and ``lat``/``lon`` by key.
 
-    Returns per layer how many features matched a row and how many did not
-    (``gemeinden`` / ``gemeinden_ohne_treffer`` …).
+    Each feature whose key matches a Land / Kreis / Gemeinde upserts that unit's ``Grenze``
+    (``quelle`` is the file's ``attribution``) and sets the unit's centroid. Running it
+    again updates the same rows. Returns per layer how many features matched a row and how
+    many did not (``gemeinden`` / ``gemeinden_ohne_treffer`` …).
     """
     if verzeichnis is None:
         verzeichnis = settings.FIXTURES_DIR / "geo"
-    ebenen: Iterable[tuple[str, type[models.Model], str]] = (
-        ("laender", Land, "code"),
-        ("kreise", Kreis, "ars"),
-        ("gemeinden", Gemeinde, "ars"),
+    ebenen: Iterable[tuple[str, type[models.Model], str, str]] = (
+        ("laender", Land, "code", "land"),
+        ("kreise", Kreis, "ars", "kreis"),
+        ("gemeinden", Gemeinde, "ars", "gemeinde"),
     )
     ergebnis: dict[str, int] = {}
     with transaction.atomic():
-        for name, model, key_field in ebenen:
+        for name, model, key_field, grenze_feld in ebenen:
             with gzip.open(Path(verzeichnis) / f"{name}.geojson.gz", "rb") as fh:
                 collection = json.load(fh)
+            quelle = str(collection.get("attribution", ""))
             ids = dict(model._default_manager.values_list(key_field, "pk"))
-            treffer: list[models.Model] = []
+            mittelpunkte: list[models.Model] = []
+            grenzen: list[Grenze] = []
             ohne = 0
             for feature in collection["features"]:
                 props = feature["properties"]
@@ -95,15 +102,22 @@ def grenzen_import(*, verzeichnis: Path | None = None) -> dict[str, int]:
                 if pk is None:
                     ohne += 1
                     continue
-                treffer.append(
-                    model(
-                        pk=pk,
+                mittelpunkte.append(model(pk=pk, lat=props.get("lat"), lon=props.get("lon")))
+                grenzen.append(
+                    Grenze(
+                        **{f"{grenze_feld}_id": pk},
                         geometrie=feature["geometry"],
-                        lat=props.get("lat"),
-                        lon=props.get("lon"),
+                        quelle=quelle,
                     )
                 )
-            zeilen_aktualisieren(model, treffer, ["geometrie", "lat", "lon"])
-            ergebnis[name] = len(treffer)
+            zeilen_aktualisieren(model, mittelpunkte, ["lat", "lon"])
+            Grenze.objects.bulk_create(
+                grenzen,
+                batch_size=GRENZEN_BATCH,
+                update_conflicts=True,
+                unique_fields=[grenze_feld],
+                update_fields=["geometrie", "quelle"],
+            )
+            ergebnis[name] = len(grenzen)
             ergebnis[f"{name}_ohne_treffer"] = ohne
     return ergebnis

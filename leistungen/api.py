@@ -88,7 +88,6 @@ def behoerden_liste(
     behoerden = (
         Behoerde.objects.aktuell()
         .select_related("land")
-        .defer("land__geometrie")
         .order_by("land__code", "name", "schluessel")
     )
     land = land_aus_kuerzel(filters.land)
@@ -114,12 +113,7 @@ def behoerde_detail(
         None, description="Stichtag (JJJJ-MM-TT) der Zuständigkeiten; ohne: heute"
     ),
 ) -> dict:
-    behoerde = (
-        Behoerde.objects.select_related("land")
-        .defer("land__geometrie")
-        .filter(schluessel=schluessel)
-        .first()
-    )
+    behoerde = Behoerde.objects.select_related("land").filter(schluessel=schluessel).first()
     if behoerde is None:
         raise Http404(f"Keine Behörde mit dem Schlüssel „{schluessel}“.")
     stichtag = stand or timezone.localdate()

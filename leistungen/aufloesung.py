@@ -219,7 +219,7 @@ class _LandDaten:
             _G(*row)
             for row in Gemeinde.objects.filter(land=land).order_by("ars").values_list(*felder)
         ]
-        self.kreise = {k.pk: k for k in Kreis.objects.filter(land=land).defer("geometrie")}
+        self.kreise = {k.pk: k for k in Kreis.objects.filter(land=land)}
         self.verbaende = {v.pk: v for v in Gemeindeverband.objects.filter(land=land)}
         self.regbez = {r.pk: r for r in Regierungsbezirk.objects.filter(land=land)}
         self.behoerden: dict[str, int] = dict(

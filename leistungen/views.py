@@ -20,12 +20,6 @@ def behoerde(request: HttpRequest, schluessel: str) -> HttpResponse:
     behoerde = get_object_or_404(
         Behoerde.objects.select_related(
             "land", "kreis", "gemeinde__kreis", "verband__kreis", "regierungsbezirk"
-        ).defer(
-            "land__geometrie",
-            "kreis__geometrie",
-            "gemeinde__geometrie",
-            "gemeinde__kreis__geometrie",
-            "verband__kreis__geometrie",
         ),
         schluessel=schluessel,
     )

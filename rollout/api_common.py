@@ -78,7 +78,7 @@ def land_aus_kuerzel(kurz: str | None) -> Land | None:
     """``BY`` / ``by`` → the Land; 422 with a German message for an unknown code."""
     if not kurz:
         return None
-    land = Land.objects.defer("geometrie").filter(kurz=kurz.strip().upper()).first()
+    land = Land.objects.filter(kurz=kurz.strip().upper()).first()
     if land is None:
         raise HttpError(422, f"Unbekanntes Land „{kurz}“: bitte das Kürzel angeben, z. B. BY.")
     return land

@@ -46,9 +46,7 @@ def _stand() -> dict[str, list[tuple[Any, ...]]]:
     return {
         m.__name__: sorted(
             tuple(row)
-            for row in m.objects.values_list(
-                *[f.attname for f in m._meta.concrete_fields if f.attname != "geometrie"]
-            )
+            for row in m.objects.values_list(*[f.attname for f in m._meta.concrete_fields])
         )
         for m in MODELLE
     }

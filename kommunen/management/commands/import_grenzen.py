@@ -1,4 +1,4 @@
-"""Load the shipped boundary GeoJSONs (fixtures/geo) into Länder, Kreise and Gemeinden."""
+"""Load the shipped boundary GeoJSONs (fixtures/geo) as Grenze rows of Länder/Kreise/Gemeinden."""
 
 from __future__ import annotations
 
