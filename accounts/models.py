@@ -28,6 +28,14 @@ class User(AbstractUser):
         related_name="+",
         help_text="Leer: bundesweit (Bund). Sonst nur dieses Land.",
     )
+    team = models.ForeignKey(
+        "onboarding.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mitglieder",
+        help_text="Nur für Roll-in-Teams: das Team, dessen Behörden bearbeitet werden dürfen.",
+    )
     ist_demo = models.BooleanField("Demo-Konto", default=False)
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]

@@ -247,6 +247,11 @@ class Programmteilnahme(models.Model):
 
     land = models.OneToOneField(Land, on_delete=models.PROTECT, related_name="teilnahme")
     beigetreten_am = models.DateField("beigetreten am")
+    gu_beauftragt = models.BooleanField(
+        "Generalunternehmer beauftragt",
+        default=True,
+        help_text="Das GU-Programmbüro betreut alle Behörden dieses Landes.",
+    )
     quelle = models.TextField(blank=True)
 
     class Meta:

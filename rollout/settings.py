@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "kommunen",
     "leistungen",
     "dashboard",
+    "onboarding",
+    "audit",
 ]
 
 MIDDLEWARE = [
