@@ -84,6 +84,7 @@ class DemoKonto:
     land_kurz: str | None  # None: bundesweit (Bund)
     beschreibung: str
     ist_admin: bool = False
+    team: str | None = None  # roll-in teams: the demo team (``onboarding.demo.DEMO_TEAMS``)
 
 
 DEMO_KONTEN: tuple[DemoKonto, ...] = (
@@ -92,7 +93,20 @@ DEMO_KONTEN: tuple[DemoKonto, ...] = (
     DemoKonto("demo-land-he", Rolle.MINISTERIUM, "HE", "Ministerium, Hessen"),
     DemoKonto("demo-koordination-by", Rolle.LAND_KOORDINATION, "BY", "Landeskoordination Bayern"),
     DemoKonto("demo-gu", Rolle.GU_PROGRAMMBUERO, None, "GU-Programmbüro, alle Länder"),
-    DemoKonto("demo-team-by", Rolle.ROLLIN_TEAM, "BY", "Roll-in-Team Bayern"),
+    DemoKonto(
+        "demo-team-by",
+        Rolle.ROLLIN_TEAM,
+        "BY",
+        "Roll-in-Team Bayern Süd",
+        team="Demo-Team Bayern Süd",
+    ),
+    DemoKonto(
+        "demo-team-he",
+        Rolle.ROLLIN_TEAM,
+        "HE",
+        "Roll-in-Team Hessen Nord",
+        team="Demo-Team Hessen Nord",
+    ),
     DemoKonto(
         "demo-admin", Rolle.ADMINISTRATION, None, "Administration (Django-Admin)", ist_admin=True
     ),
@@ -104,9 +118,11 @@ def demo_benutzer_anlegen() -> list[tuple[User, bool]]:
     """Create or reset the demo accounts of ``DEMO_KONTEN``; return ``(user, created)`` pairs.
 
     Idempotent: a second run changes nothing, except that it restores role, scope and the
-    documented password if someone changed them. Needs the Länder (``import_gemeindeverzeichnis``).
+    documented password if someone changed them. Roll-in team accounts are members of a demo
+    team (created here too). Needs the Länder (``import_gemeindeverzeichnis``).
     """
     from kommunen.models import Land
+    from onboarding.demo import demo_teams_anlegen
 
     kuerzel = {konto.land_kurz for konto in DEMO_KONTEN if konto.land_kurz}
     laender = {land.kurz: land for land in Land.objects.filter(kurz__in=kuerzel)}
@@ -116,6 +132,7 @@ def demo_benutzer_anlegen() -> list[tuple[User, bool]]:
             f"Länder fehlen ({', '.join(fehlend)}): zuerst das Gemeindeverzeichnis importieren."
         )
 
+    teams = demo_teams_anlegen()
     ergebnis: list[tuple[User, bool]] = []
     for konto in DEMO_KONTEN:
         user, created = User.objects.get_or_create(
@@ -127,6 +144,7 @@ def demo_benutzer_anlegen() -> list[tuple[User, bool]]:
             )
         user.rolle = konto.rolle
         user.land = laender[konto.land_kurz] if konto.land_kurz else None
+        user.team = teams[konto.team] if konto.team else None
         user.first_name = "Demo"
         user.last_name = konto.beschreibung
         user.ist_demo = True

@@ -52,11 +52,11 @@ class Ereignis(models.Model):
         ordering = ["-zeitpunkt", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(quelle__in=["ui", "import", "api", "system"]),
+                condition=Q(quelle__in=Quelle.values),
                 name="ereignis_quelle_valid",
             ),
             models.CheckConstraint(
-                condition=Q(aktion__in=["angelegt", "geaendert", "geschlossen"]),
+                condition=Q(aktion__in=Aktion.values),
                 name="ereignis_aktion_valid",
             ),
         ]

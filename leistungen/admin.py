@@ -149,6 +149,37 @@ class ProgrammteilnahmeAdmin(admin.ModelAdmin):
 
 @admin.register(Zusage)
 class ZusageAdmin(admin.ModelAdmin):
+    """Commitments are written through the onboarding services so that every change is in
+    the audit history and a new commitment gets its onboarding records."""
+
     list_display = ["land", "leistung", "frist", "zugesagt_am"]
     list_filter = ["land", "leistung"]
     list_select_related = ["land", "leistung"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Zusage | None = None) -> list[str]:
+        # Land and service are the commitment's identity; a different pair is a new one.
+        return ["land", "leistung"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Zusage | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Zusage, form: Any, change: bool) -> None:
+        from audit.models import Quelle
+        from onboarding.services import zusage_aktualisieren, zusage_anlegen
+        from onboarding.services.zusagen import ZUSAGE_FELDER
+
+        daten = {f: form.cleaned_data.get(f) for f in ZUSAGE_FELDER}
+        if change:
+            geaendert = {f: v for f, v in daten.items() if f in form.changed_data}
+            zusage_aktualisieren(
+                zusage_id=obj.pk, user=request.user, daten=geaendert, quelle=Quelle.UI
+            )
+        else:
+            neu = zusage_anlegen(
+                land_id=obj.land_id,
+                leistung_id=obj.leistung_id,
+                user=request.user,
+                daten=daten,
+                quelle=Quelle.UI,
+            )
+            obj.pk = neu.pk

@@ -7,7 +7,7 @@ from typing import Any
 from celery import shared_task
 
 from kommunen.models import Land
-from leistungen.models import Leistung
+from leistungen.models import Leistung, Zusage
 from leistungen.services import zustaendigkeiten_aufloesen
 
 
@@ -30,6 +30,7 @@ def zustaendigkeiten_aufloesen_task(
     if (land_id is not None and land is None) or (leistung_id is not None and leistung is None):
         return {"uebersprungen": True}
     ergebnis = zustaendigkeiten_aufloesen(land=land, leistung=leistung)
+    _onboardings_nachziehen(land_id=land_id, leistung_id=leistung_id)
     return {
         "paare": ergebnis.paare,
         "neu": ergebnis.neu,
@@ -37,3 +38,17 @@ def zustaendigkeiten_aufloesen_task(
         "geloescht": ergebnis.geloescht,
         "sekunden": ergebnis.sekunden,
     }
+
+
+def _onboardings_nachziehen(*, land_id: int | None, leistung_id: int | None) -> None:
+    """A changed responsibility changes who must be onboarded: keep the onboarding records
+    of the affected commitments in step (one task per commitment, after commit)."""
+    from onboarding.tasks import onboardings_abgleichen_task
+
+    zusagen = Zusage.objects.all()
+    if land_id is not None:
+        zusagen = zusagen.filter(land_id=land_id)
+    if leistung_id is not None:
+        zusagen = zusagen.filter(leistung_id=leistung_id)
+    for zusage_id in zusagen.values_list("pk", flat=True):
+        onboardings_abgleichen_task.delay_on_commit(zusage_id)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -9,6 +9,9 @@ from django.views.decorators.http import require_GET
 from kommunen.views import stichtag_aus_anfrage
 from leistungen.models import Behoerde
 from leistungen.selectors import behoerde_versorgung
+from onboarding import permissions
+from onboarding.selectors import phasen_fortschritt
+from onboarding.views.anzeige import aktuelle_phase, status_badge
 
 # Lists of served Gemeinden longer than this start collapsed.
 GEMEINDEN_AUFGEKLAPPT_BIS = 12
@@ -23,8 +26,29 @@ def behoerde(request: HttpRequest, schluessel: str) -> HttpResponse:
         ),
         schluessel=schluessel,
     )
+    if not permissions.darf_behoerde_sehen(request.user, behoerde):
+        raise Http404("Keine sichtbare Behörde mit diesem Schlüssel.")
     stichtag, stand_fehler = stichtag_aus_anfrage(request)
     zeilen = behoerde_versorgung(behoerde=behoerde, stichtag=stichtag)
+    # The open onboarding record per service, with its phase progress.
+    onboardings = {
+        o.leistung_id: o
+        for o in permissions.onboardings_sichtbar(request.user)
+        .filter(behoerde=behoerde, geschlossen_am__isnull=True)
+        .select_related("team")
+        .prefetch_related("punkte")
+    }
+    eintraege = []
+    for z in zeilen:
+        onboarding = onboardings.get(z.leistung.pk)
+        fortschritt = None
+        if onboarding is not None:
+            phasen = phasen_fortschritt(onboarding)
+            fortschritt = {
+                "badge": status_badge(onboarding.status),
+                "phase": aktuelle_phase(onboarding, phasen),
+            }
+        eintraege.append((z, onboarding, fortschritt))
     return render(
         request,
         "leistungen/behoerde.html",
@@ -34,6 +58,7 @@ def behoerde(request: HttpRequest, schluessel: str) -> HttpResponse:
             "ist_heute": stichtag == timezone.localdate(),
             "stand_fehler": stand_fehler,
             "zeilen": zeilen,
+            "eintraege": eintraege,
             "aufgeklappt_bis": GEMEINDEN_AUFGEKLAPPT_BIS,
         },
     )

@@ -318,3 +318,28 @@ class Huerde(models.Model):
     @property
     def ist_offen(self) -> bool:
         return self.stand != self.Stand.GELOEST
+
+
+class Massenimport(models.Model):
+    """An uploaded bulk-update file (CSV/XLSX), kept between its preview and applying it.
+
+    The file's bytes are stored so that "apply" checks and writes exactly the file the user
+    previewed; ``vorschau`` and ``ergebnis`` hold the per-row results (see
+    ``onboarding.bulk.Ergebnis.als_dict``). The changes themselves are recorded in the audit
+    history, not here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dateiname = models.CharField(max_length=255)
+    inhalt = models.BinaryField()
+    erstellt_am = models.DateTimeField(auto_now_add=True)
+    vorschau = models.JSONField(default=dict)
+    angewendet_am = models.DateTimeField(null=True, blank=True)
+    ergebnis = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "Massenimport"
+        verbose_name_plural = "Massenimporte"
+        ordering = ["-erstellt_am"]
+
+    def __str__(self) -> str:
+        return f"{self.dateiname} ({self.erstellt_am:%d.%m.%Y %H:%M})"

@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("kommunen.urls")),
     path("", include("leistungen.urls")),
+    path("", include("onboarding.urls")),
+    path("", include("onboarding.urls_bulk")),
 ]

@@ -24,6 +24,10 @@ def test_discovers_every_benchmark_module() -> None:
     found = discover()
 
     assert {"gv100ad_import", "zustaendigkeiten", "suche"} <= found.keys()
+    assert {"onboarding_checkliste", "onboarding_massenimport", "onboarding_verlauf"} <= (
+        found.keys()
+    )
+    assert not any(name.startswith("_") for name in found)  # helpers are not benchmarks
     assert all(callable(run) for run in found.values())
 
 
@@ -83,3 +87,15 @@ def test_search_probe_measures_every_query() -> None:
     assert result["n"] == 20
     assert 0 < result["median_s"] <= result["p95_s"] <= result["max_s"]
     assert result["mit_treffern"] == 20
+
+
+@pytest.mark.django_db
+def test_bulk_benchmark_file_has_one_row_per_distinct_record() -> None:
+    from bench import probe_onboarding
+
+    datei = probe_onboarding._datei(50).decode("utf-8").splitlines()
+
+    kopf, *zeilen = datei
+    assert kopf.startswith("behoerde_schluessel;ozg_id;")
+    assert len(zeilen) == 50
+    assert len({tuple(z.split(";")[:2]) for z in zeilen}) == 50

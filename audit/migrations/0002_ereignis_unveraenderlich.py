@@ -34,7 +34,9 @@ SQLITE_DOWN = [
 def vorwaerts(apps, schema_editor):  # type: ignore[no-untyped-def]
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_UP)
+        # A plain cursor: the schema editor would read the "%" of RAISE as a placeholder.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(PG_UP)
     elif vendor == "sqlite":
         for statement in SQLITE_UP:
             schema_editor.execute(statement)

@@ -1,4 +1,4 @@
-"""Fill the database with the demo state: demo accounts (and later the demo progress).
+"""Fill the database with the demo state: demo accounts and demo rollout progress.
 
 Each step is one service call; add a step by appending to ``SCHRITTE``. Every step must be
 idempotent, so ``make setup`` can run this command any number of times.
@@ -20,14 +20,25 @@ def _konten_anlegen(command: BaseCommand) -> str:
     return f"{len(ergebnis)} Demo-Konten ({neu} neu angelegt)"
 
 
+def _fortschritt_anlegen(command: BaseCommand) -> str:
+    from onboarding.demo import demo_fortschritt_anlegen
+    from onboarding.services import checklisten_vorlage_import, onboardings_abgleichen
+
+    # Both idempotent: the checklist template and one record per responsible authority.
+    checklisten_vorlage_import()
+    onboardings_abgleichen()
+    return str(demo_fortschritt_anlegen())
+
+
 # (name, step): a step writes through a service and returns a one-line summary.
 SCHRITTE: list[tuple[str, Callable[[BaseCommand], str]]] = [
     ("Demo-Konten", _konten_anlegen),
+    ("Demo-Fortschritt", _fortschritt_anlegen),
 ]
 
 
 class Command(BaseCommand):
-    help = "Legt die Demo-Konten (und künftig den Demo-Fortschritt) an; wiederholbar."
+    help = "Legt die Demo-Konten und den Demo-Fortschritt (Bayern, Hessen) an; wiederholbar."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -35,10 +46,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Nur die Demo-Anmeldedaten ausgeben, nichts schreiben.",
         )
+        parser.add_argument(
+            "--ohne-fortschritt",
+            action="store_true",
+            help="Nur die Demo-Konten anlegen, keinen Demo-Fortschritt (schneller).",
+        )
 
-    def handle(self, *args: object, nur_anzeigen: bool = False, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        nur_anzeigen: bool = False,
+        ohne_fortschritt: bool = False,
+        **options: object,
+    ) -> None:
         if not nur_anzeigen:
             for name, schritt in SCHRITTE:
+                if ohne_fortschritt and schritt is _fortschritt_anlegen:
+                    continue
                 try:
                     zusammenfassung = schritt(self)
                 except ValidationError as exc:
