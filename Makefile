@@ -44,7 +44,10 @@ setup: venv system-deps .env ## Install, migrate, import the official data, crea
 	$(MANAGE) import_grenzen
 	$(MANAGE) import_programm
 	$(MANAGE) zustaendigkeiten_aufloesen
+	$(MANAGE) import_checkliste
+	$(MANAGE) onboardings_abgleichen
 	$(MANAGE) seed_demo
+	$(MANAGE) coverage --aktualisieren
 
 demo: setup ## setup, then run the development server on http://127.0.0.1:8000
 	@$(MANAGE) seed_demo --nur-anzeigen

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from abdeckung.tasks import abdeckung_vormerken
 from kommunen.models import Gemeinde, Gemeindeverband, Kreis, Land, Regierungsbezirk
 from leistungen import aufloesung
 from leistungen.models import (
@@ -396,6 +397,8 @@ def zustaendigkeiten_aufloesen(
         zaehler = aufloesung.aufloesen(
             land_id=land.pk if land else None, leistung_id=leistung.pk if leistung else None
         )
+        if zaehler["neu"] or zaehler["geaendert"] or zaehler["geloescht"]:
+            abdeckung_vormerken()  # coverage recomputation after commit (abdeckung.tasks)
     return AufloesungsErgebnis(**zaehler, sekunden=round(time.perf_counter() - start, 3))
 
 

@@ -18,9 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from abdeckung.api import router as abdeckung_router
 from accounts.auth import API_AUTH, anfrage_authentifizieren
 from kommunen.api import router as kommunen_router
 from leistungen.api import router as leistungen_router
+from onboarding.api import router as onboarding_router
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +48,10 @@ api = NinjaAPI(
     title="Rollout-Cockpit API",
     version="1",
     description=(
-        "Lesende Schnittstelle des Rollout-Cockpits: Gebiet (Gemeinden), Behörden, "
-        "Leistungen, Zusagen und die aufgelöste Zuständigkeit. Anmeldung über die "
+        "Schnittstelle des Rollout-Cockpits: Gebiet (Gemeinden), Behörden, "
+        "Leistungen, Zusagen und die aufgelöste Zuständigkeit (lesend); Onboardings, "
+        "Checklisten, Hürden und Massenaktualisierung (lesend und schreibend, mit denselben "
+        "Berechtigungen und Prüfungen wie die Oberfläche). Anmeldung über die "
         "Sitzung des Cockpits oder ein API-Token im Kopf „Authorization: Bearer <Token>“ "
         "(erstellt mit `python manage.py api_token BENUTZER --name NAME`)."
     ),
@@ -97,3 +101,5 @@ def _interner_fehler(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("", kommunen_router)
 api.add_router("", leistungen_router)
+api.add_router("", onboarding_router)
+api.add_router("", abdeckung_router)

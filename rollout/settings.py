@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dashboard",
     "onboarding",
     "audit",
+    "abdeckung",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Seconds before Redis hands an unacknowledged task (its worker died) to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 
 # --- Application ----------------------------------------------------------------------
 # Where the shipped reference data lives (read by the import commands).

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 # Apps whose tables hold reference data that every test may rely on.
-REFERENCE_APPS = ("kommunen", "leistungen")
+REFERENCE_APPS = ("kommunen", "leistungen", "onboarding", "audit", "abdeckung")
 
 
 def _reference_tables() -> list[str]:
@@ -47,12 +47,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _fill_reference_data() -> None:
+    from abdeckung.services import abdeckung_aktualisieren
     from kommunen.services import gemeindeverzeichnis_import
     from leistungen.services import programm_import, zustaendigkeiten_aufloesen
+    from onboarding.services import checklisten_vorlage_import, onboardings_abgleichen
 
     gemeindeverzeichnis_import()
     programm_import()
     zustaendigkeiten_aufloesen()
+    checklisten_vorlage_import()
+    onboardings_abgleichen()
+    abdeckung_aktualisieren(voll=True)
 
 
 _SNAPSHOT: dict[str, bytes] = {}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AbdeckungConfig(AppConfig):
+    name = "abdeckung"
+    verbose_name = "Abdeckung (Kennzahlen, Stichtage, Prognose)"

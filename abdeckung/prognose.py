@@ -1,0 +1,311 @@
+"""Forecast per Land × service: will the commitment be met by its deadline?
+
+Inputs, all "Stand am D" (the end of day D, Europe/Berlin; without a date: now):
+
+* ``verbleibend`` (R): responsible authorities not yet covered (denominator minus numerator
+  of the Behörden figure of :func:`abdeckung.services.abdeckung_berechnen`).
+* Run rate ``r``: go-lives per week over the last ``fenster_wochen`` weeks before D (at
+  most since the commitment was given, at least one week). A go-live is a status change in
+  the audit history from a status that is not covered to a covered one
+  (:data:`abdeckung.regeln.ABGEDECKT`); records created in a covered status and records
+  flagged ``baseline`` (live before the programme) are not counted, they say nothing about
+  the programme's speed. The default window of **8 weeks** is long enough to smooth single
+  weeks (holidays, a big batch on one day) and short enough to reflect the current speed of
+  the roll-in rather than its slow start.
+* Projected date of full coverage: D + R / r weeks (rounded up to whole days); none when r
+  is 0.
+* Rate still needed: R / weeks from D to the deadline (``Zusage.frist``, inclusive).
+* Planned: open, not yet covered records with a planned go-live (``geplant_golive``) on or
+  before the deadline (overdue plans included).
+* Blocked: open, not yet covered records blocked by an open blocking hurdle.
+
+Status rule (:data:`REGEL`), checked in this order:
+
+1. ``im_plan`` when nothing remains (R = 0).
+2. ``nicht_erreichbar`` when R > 0 and the deadline has passed (D after the deadline), or
+   when even the optimistic capacity falls short: planned + r × weeks left < R (it counts
+   every planned go-live AND the current speed on top, as if they never overlapped; if
+   even that is not enough, the deadline cannot be met without a change of course).
+3. ``gefaehrdet`` when the current speed alone does not reach full coverage by the
+   deadline (no projected date, or projected date after the deadline), or when blocked
+   records are at least ``huerden_schwelle`` (default 25 %) of the remaining authorities.
+4. ``im_plan`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from abdeckung.regeln import ABGEDECKT
+from audit.models import Aktion, Ereignis
+from audit.selectors import tagesbeginn
+from kommunen.models import Land
+from leistungen.models import Leistung, Zusage
+from onboarding.models import STATUS_VALUES, Onboarding
+
+IM_PLAN = "im_plan"
+GEFAEHRDET = "gefaehrdet"
+NICHT_ERREICHBAR = "nicht_erreichbar"
+STATUS_TEXT = {
+    IM_PLAN: "im Plan",
+    GEFAEHRDET: "gefährdet",
+    NICHT_ERREICHBAR: "nicht erreichbar",
+}
+
+FENSTER_WOCHEN = 8
+HUERDEN_SCHWELLE = Decimal("0.25")
+
+REGEL = (
+    "„nicht erreichbar“: Frist abgelaufen und noch Behörden offen, oder selbst alle "
+    "geplanten Go-live-Termine bis zur Frist plus das derzeitige Tempo bis zur Frist "
+    "reichen nicht für alle offenen Behörden. „gefährdet“: beim derzeitigen Tempo wird "
+    "die volle Abdeckung erst nach der Frist (oder nie) erreicht, oder offene blockierende "
+    "Hürden betreffen mindestens {schwelle} der offenen Behörden. Sonst „im Plan“."
+)
+
+_NICHT_ABGEDECKT = [s for s in STATUS_VALUES if s not in ABGEDECKT]
+
+
+@dataclass(frozen=True)
+class Prognose:
+    land: str
+    leistung: str
+    stichtag: dt.date
+    frist: dt.date
+    fenster_wochen: int
+    fenster_von: dt.date
+    fenster_tage: int
+    golives_im_fenster: int
+    rate_pro_woche: Decimal
+    behoerden_gesamt: int
+    behoerden_live: int
+    verbleibend: int
+    wochen_bis_frist: Decimal
+    benoetigte_rate: Decimal | None
+    prognose_datum: dt.date | None
+    geplant_bis_frist: int
+    blockiert: int
+    blockiert_anteil: Decimal | None
+    huerden_schwelle: Decimal
+    status: str
+    begruendung: str
+    annahmen: str
+    berechnet_am: dt.datetime
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+    def als_dict(self) -> dict[str, Any]:
+        werte: dict[str, Any] = {}
+        for feld in self.__dataclass_fields__:
+            wert = getattr(self, feld)
+            if isinstance(wert, dt.date | dt.datetime):
+                wert = wert.isoformat()
+            elif isinstance(wert, Decimal):
+                wert = str(wert)
+            werte[feld] = wert
+        werte["status_text"] = self.status_text
+        return werte
+
+
+def _zahl(wert: Decimal | float) -> Decimal:
+    """Two decimals, cut off (a rate is never shown higher than it is)."""
+    return Decimal(wert).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+
+
+def _prozent(anteil: Decimal) -> str:
+    return f"{(anteil * 100).normalize():f} %".replace(".", ",")
+
+
+def _datum(tag: dt.date | None) -> str:
+    return f"{tag:%d.%m.%Y}" if tag else "–"
+
+
+def _offene_am(zusage: Zusage, ende: dt.datetime | None) -> list[dict[str, Any]]:
+    """Status, ``blockiert`` and ``geplant_golive`` of the commitment's open records: now
+    (``ende`` None) from the records, else replayed from the audit history up to ``ende``."""
+    if ende is None:
+        return [
+            dict(zeile)
+            for zeile in Onboarding.objects.filter(
+                zusage=zusage, geschlossen_am__isnull=True
+            ).values("status", "blockiert", "geplant_golive")
+        ]
+    felder = ("status", "blockiert", "geplant_golive", "geschlossen_am")
+    ereignisse = (
+        Ereignis.objects.filter(
+            onboarding_id__in=Onboarding.objects.filter(zusage=zusage).values("pk"),
+            objekt_typ="onboarding.onboarding",
+            zeitpunkt__lt=ende,
+        )
+        .filter(aenderungen__has_any_keys=felder)
+        .order_by("zeitpunkt", "id")
+        .values_list("onboarding_id", "aenderungen")
+    )
+    stand: dict[int, dict[str, Any]] = {}
+    for onboarding_id, aenderungen in ereignisse.iterator(chunk_size=5000):
+        if onboarding_id is None:
+            continue
+        werte = stand.setdefault(
+            onboarding_id, {"status": None, "blockiert": False, "geplant_golive": None}
+        )
+        for feld in felder:
+            if feld in aenderungen:
+                werte[feld] = aenderungen[feld][1]
+    offene = []
+    for werte in stand.values():
+        if werte.get("geschlossen_am") or werte["status"] is None:
+            continue
+        geplant = werte["geplant_golive"]
+        offene.append(
+            {
+                "status": werte["status"],
+                "blockiert": bool(werte["blockiert"]),
+                "geplant_golive": dt.date.fromisoformat(geplant) if geplant else None,
+            }
+        )
+    return offene
+
+
+def _golives(zusage: Zusage, von: dt.datetime, bis: dt.datetime) -> int:
+    """Changes into a covered status in [von, bis), records flagged baseline excluded."""
+    return (
+        Ereignis.objects.filter(
+            onboarding_id__in=Onboarding.objects.filter(zusage=zusage, baseline=False).values("pk"),
+            objekt_typ="onboarding.onboarding",
+            aktion=Aktion.GEAENDERT,
+            zeitpunkt__gte=von,
+            zeitpunkt__lt=bis,
+        )
+        .filter(
+            Q(aenderungen__status__1__in=list(ABGEDECKT))
+            & Q(aenderungen__status__0__in=_NICHT_ABGEDECKT)
+        )
+        .count()
+    )
+
+
+def prognose(
+    *,
+    land: Land,
+    leistung: Leistung,
+    stichtag: dt.date | None = None,
+    fenster_wochen: int = FENSTER_WOCHEN,
+    huerden_schwelle: Decimal = HUERDEN_SCHWELLE,
+) -> Prognose:
+    """The forecast for one committed Land × service at the end of ``stichtag`` (default:
+    now). Raises ``ValueError`` if the Land has no commitment for the service."""
+    from abdeckung.services import abdeckung_berechnen
+
+    if fenster_wochen < 1:
+        raise ValueError("Das Fenster muss mindestens eine Woche lang sein.")
+    zusage = Zusage.objects.filter(land=land, leistung=leistung).first()
+    if zusage is None:
+        raise ValueError(f"{land} hat für {leistung.kurzname} keine Zusage.")
+    jetzt = timezone.now()
+    tag = stichtag or timezone.localdate(jetzt)
+    ende = jetzt if stichtag is None else tagesbeginn(stichtag + dt.timedelta(days=1))
+
+    kennzahlen = abdeckung_berechnen(
+        stichtag=stichtag, land_ids=[land.pk], leistung_ids=[leistung.pk]
+    )
+    gesamt = sum(k.behoerden_gesamt for k in kennzahlen)
+    live = sum(k.behoerden_live for k in kennzahlen)
+    verbleibend = gesamt - live
+
+    # Run rate over the window, at most since the commitment, at least one week.
+    beginn = ende - dt.timedelta(weeks=fenster_wochen)
+    if zusage.zugesagt_am is not None:
+        beginn = max(beginn, min(tagesbeginn(zusage.zugesagt_am), ende - dt.timedelta(weeks=1)))
+    fenster_tage = max(7, math.ceil((ende - beginn).total_seconds() / 86400))
+    golives = _golives(zusage, beginn, ende)
+    rate = Decimal(golives) * 7 / Decimal(fenster_tage)
+
+    offene = _offene_am(zusage, None if stichtag is None else ende)
+    nicht_live = [o for o in offene if o["status"] not in ABGEDECKT]
+    geplant = sum(
+        1 for o in nicht_live if o["geplant_golive"] and o["geplant_golive"] <= zusage.frist
+    )
+    blockiert = sum(1 for o in nicht_live if o["blockiert"])
+    anteil = Decimal(blockiert) / Decimal(verbleibend) if verbleibend else None
+
+    tage_bis_frist = max(0, (zusage.frist - tag).days)
+    wochen = Decimal(tage_bis_frist) / 7
+    benoetigt = Decimal(verbleibend) / wochen if verbleibend and wochen > 0 else None
+    if verbleibend == 0:
+        datum: dt.date | None = tag
+    elif rate > 0:
+        datum = tag + dt.timedelta(days=math.ceil(Decimal(verbleibend) / rate * 7))
+    else:
+        datum = None
+
+    if verbleibend == 0:
+        status, grund = IM_PLAN, "Alle zuständigen Behörden sind erreicht (flächendeckend)."
+    elif tag > zusage.frist:
+        status = NICHT_ERREICHBAR
+        grund = f"Die Frist ({_datum(zusage.frist)}) ist abgelaufen, {verbleibend} Behörden fehlen."
+    elif geplant + rate * wochen < verbleibend:
+        status = NICHT_ERREICHBAR
+        grund = (
+            f"{verbleibend} Behörden fehlen; selbst {geplant} geplante Go-lives bis zur Frist "
+            f"plus {_zahl(rate)} je Woche für {_zahl(wochen)} Wochen reichen nicht."
+        )
+    elif datum is None or datum > zusage.frist:
+        status = GEFAEHRDET
+        grund = (
+            f"Beim derzeitigen Tempo ({_zahl(rate)} je Woche) wird die volle Abdeckung "
+            + (f"erst am {_datum(datum)} erreicht" if datum else "nie erreicht")
+            + f", nötig wären {_zahl(benoetigt or 0)} je Woche."
+        )
+    elif anteil is not None and anteil >= huerden_schwelle:
+        status = GEFAEHRDET
+        grund = (
+            f"Blockierende Hürden betreffen {blockiert} von {verbleibend} offenen Behörden "
+            f"(mindestens {_prozent(huerden_schwelle)})."
+        )
+    else:
+        status = IM_PLAN
+        grund = f"Beim derzeitigen Tempo ist die volle Abdeckung am {_datum(datum)} erreicht."
+
+    annahmen = (
+        f"Tempo: Go-lives (Wechsel in „live“ oder „betriebsfähig“, ohne Baseline) der "
+        f"letzten {fenster_tage} Tage ({_datum(timezone.localdate(beginn))} bis "
+        f"{_datum(tag)}; Fenster {fenster_wochen} Wochen, höchstens seit der Zusage), je "
+        f"Woche. Prognose: Stichtag + offene Behörden ÷ Tempo. Nötiges Tempo: offene "
+        f"Behörden ÷ Wochen bis zur Frist ({_datum(zusage.frist)}). Geplant: offene "
+        f"Onboardings mit geplantem Go-live bis zur Frist. "
+        + REGEL.format(schwelle=_prozent(huerden_schwelle))
+    )
+    return Prognose(
+        land=land.kurz,
+        leistung=leistung.ozg_id,
+        stichtag=tag,
+        frist=zusage.frist,
+        fenster_wochen=fenster_wochen,
+        fenster_von=timezone.localdate(beginn),
+        fenster_tage=fenster_tage,
+        golives_im_fenster=golives,
+        rate_pro_woche=_zahl(rate),
+        behoerden_gesamt=gesamt,
+        behoerden_live=live,
+        verbleibend=verbleibend,
+        wochen_bis_frist=_zahl(wochen),
+        benoetigte_rate=_zahl(benoetigt) if benoetigt is not None else None,
+        prognose_datum=datum,
+        geplant_bis_frist=geplant,
+        blockiert=blockiert,
+        blockiert_anteil=_zahl(anteil) if anteil is not None else None,
+        huerden_schwelle=huerden_schwelle,
+        status=status,
+        begruendung=grund,
+        annahmen=annahmen,
+        berechnet_am=jetzt,
+    )
