@@ -128,7 +128,10 @@ def test_make_setup_runs_the_imports_in_order(make: str) -> None:
         "import_grenzen",
         "import_programm",
         "zustaendigkeiten_aufloesen",
+        "import_checkliste",
+        "onboardings_abgleichen",
         "seed_demo",
+        "coverage",
     ]
 
 
