@@ -218,3 +218,32 @@ class HuerdenFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if laender is not None:
             self.fields["land"].queryset = laender  # type: ignore[attr-defined]
+
+
+class HuerdeBearbeitenForm(HuerdeForm):
+    """Change a hurdle: the recording fields plus its state (resolving has its own form)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta(HuerdeForm.Meta):
+        fields = [*HuerdeForm.Meta.fields, "stand"]
+        labels = {**HuerdeForm.Meta.labels, "stand": "Stand"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stand"].choices = [  # type: ignore[attr-defined]
+            (wert, label) for wert, label in Huerde.Stand.choices if wert != Huerde.Stand.GELOEST
+        ]
+
+    def daten(self) -> dict[str, Any]:
+        """All submitted fields except the version, for ``huerde_aktualisieren``."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ZusageForm(forms.Form):
+    """Deadline, date and source of a commitment as typed; the service parses and checks
+    the dates (so its German message names exactly what is wrong)."""
+
+    frist = forms.CharField(label="Frist", required=False, max_length=20, strip=True)
+    zugesagt_am = forms.CharField(label="zugesagt am", required=False, max_length=20, strip=True)
+    quelle = forms.CharField(label="Quelle", required=False, max_length=2000, strip=True)

@@ -14,5 +14,8 @@ urlpatterns = [
     path("onboardings/<int:pk>/verlauf/", views.verlauf, name="verlauf"),
     path("huerden/", views.huerden, name="huerden"),
     path("huerden/<int:pk>/", views.huerde, name="huerde"),
+    path("huerden/<int:pk>/bearbeiten/", views.huerde_bearbeiten, name="huerde_bearbeiten"),
     path("huerden/<int:pk>/loesen/", views.huerde_loesen, name="huerde_loesen"),
+    path("zusagen/", views.zusagen, name="zusagen"),
+    path("zusagen/<int:pk>/", views.zusage_aendern, name="zusage_aendern"),
 ]

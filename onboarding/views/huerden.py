@@ -1,5 +1,6 @@
-"""Hurdles: the list of visible hurdles, one hurdle with its linked records, and resolving
-it (which unblocks every linked record that has no other open blocking hurdle)."""
+"""Hurdles: the list of visible hurdles, one hurdle with its linked records, changing it,
+and resolving it (which unblocks every linked record that has no other open blocking
+hurdle)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Quelle
 from onboarding import permissions, services
-from onboarding.forms import HuerdeLoesenForm, HuerdenFilterForm
+from onboarding.forms import HuerdeBearbeitenForm, HuerdeLoesenForm, HuerdenFilterForm
 from onboarding.models import Huerde, Onboarding
 from onboarding.views.anzeige import status_badge
 from onboarding.views.detail import (
@@ -26,6 +27,7 @@ from onboarding.views.detail import (
     _fehlertexte,
     _fragment,
     _laden,
+    _roh,
     konflikt_anzeige,
 )
 from rollout.http import HtmxHttpRequest
@@ -105,6 +107,8 @@ def _huerde_kontext(request: HtmxHttpRequest, huerde: Huerde, **extra: Any) -> d
         "entsperrt": _entsperrt_anzahl(huerde),
         "loesen_form": extra.pop("loesen_form", None)
         or HuerdeLoesenForm(initial={"version": huerde.version, "datum": timezone.localdate()}),
+        "bearbeiten_form": extra.pop("bearbeiten_form", None)
+        or HuerdeBearbeitenForm(instance=huerde, initial={"version": huerde.version}),
     }
     kontext.update(extra)
     return kontext
@@ -115,6 +119,76 @@ def _huerde_kontext(request: HtmxHttpRequest, huerde: Huerde, **extra: Any) -> d
 def huerde(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objekt = permissions.huerde_holen(user=request.user, pk=pk)
     return render(request, "onboarding/huerde.html", _huerde_kontext(request, objekt))
+
+
+@require_POST
+@login_required
+def huerde_bearbeiten(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Change an open hurdle's fields; resolving is :func:`huerde_loesen`. With htmx the
+    answer is the page's content region (data, edit form, resolve form with the new
+    version)."""
+    objekt = permissions.huerde_holen(user=request.user, pk=pk, bearbeiten=True)
+    form = HuerdeBearbeitenForm(request.POST)
+    fehler: list[str] = []
+    konflikt: Exception | None = None
+    if form.is_valid():
+        try:
+            objekt = services.huerde_aktualisieren(
+                huerde_id=objekt.pk,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                daten=form.daten(),
+                quelle=Quelle.UI,
+            )
+        except services.Konflikt as exc:
+            konflikt = exc
+        except services.Ungueltig as exc:
+            fehler = _fehlertexte(exc)
+        else:
+            if not request.htmx:
+                messages.success(request, f"Hürde „{objekt.titel}“ gespeichert.")
+                return redirect("onboarding:huerde", pk=objekt.pk)
+            objekt.refresh_from_db()
+            kontext = _huerde_kontext(request, objekt, bearbeiten_gespeichert=True)
+            return _inhalt(request, kontext)
+    status = 409 if konflikt is not None else 422
+    objekt.refresh_from_db()
+    extra: dict[str, Any] = {"bearbeiten_fehler": fehler, "bearbeiten_form": form}
+    if konflikt is not None:
+        extra.update(
+            bearbeiten_konflikt=konflikt_anzeige(konflikt),
+            bearbeiten_form=_bearbeiten_erneut(form, objekt, konflikt),
+        )
+    kontext = _huerde_kontext(request, objekt, **extra)
+    return _inhalt(request, kontext, status=status)
+
+
+def _inhalt(request: HtmxHttpRequest, kontext: dict[str, Any], status: int = 200) -> HttpResponse:
+    template = "onboarding/huerde.html"
+    if request.htmx:
+        template += "#huerde-inhalt"
+    response = render(request, template, kontext, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _bearbeiten_erneut(
+    form: HuerdeBearbeitenForm, huerde: Huerde, konflikt: Exception
+) -> HuerdeBearbeitenForm:
+    """The current hurdle with the current version, overlaid with the fields the user
+    changed (submitted value differs from what the user saw: the value before the other
+    person's first change, else the current value). Submitting it applies them knowingly."""
+    gesehen: dict[str, Any] = {}
+    for ereignis in getattr(konflikt, "ereignisse", []) or []:
+        for feld, paar in (ereignis.aenderungen or {}).items():
+            if isinstance(paar, list | tuple) and len(paar) == 2:
+                gesehen.setdefault(feld, paar[0])
+    eigene = {}
+    for feld, wert in form.daten().items():
+        vorher = gesehen[feld] if feld in gesehen else getattr(huerde, feld, None)
+        if _roh(wert) != _roh(vorher):
+            eigene[feld] = wert
+    return HuerdeBearbeitenForm(instance=huerde, initial={"version": huerde.version, **eigene})
 
 
 @require_POST
