@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from abdeckung.selectors import abdeckung_am
+from abdeckung.services import Kennzahl
 from kommunen.models import Gemeinde, Land
 from leistungen.models import Behoerde, Zusage, Zustaendigkeit
 from leistungen.selectors import teilnehmende_laender, zusagen_liste
@@ -21,6 +23,7 @@ class ZusageStand:
     anzahl_behoerden: int
     anzahl_gemeinden: int
     einwohner: int
+    kennzahl: Kennzahl | None = None
 
     @property
     def tage_ueberfaellig(self) -> int:
@@ -34,13 +37,21 @@ class LandStand:
     anzahl_gemeinden_land: int
     zusagen: list[ZusageStand] = field(default_factory=list)
 
+    @property
+    def abdeckung_stand(self) -> dt.datetime | None:
+        """The "Stand" of the Land's coverage figures: the oldest among them (the card is no
+        fresher than that)."""
+        stand = [z.kennzahl.berechnet_am for z in self.zusagen if z.kennzahl]
+        return min((s for s in stand if s is not None), default=None)
+
 
 def programm_uebersicht(*, stichtag: dt.date) -> list[LandStand]:
     """Participating Länder, their commitments and the resolved responsibility behind each.
 
     Four queries regardless of the number of Länder: Länder, commitments, one
     aggregate over the resolved Zustaendigkeit (index zustaendigkeit_leistung_idx) and the
-    number of Gemeinden per Land.
+    number of Gemeinden per Land. Plus the current coverage figures of all commitments in
+    one :func:`abdeckung.selectors.abdeckung_am` call (two queries when stored).
     """
     laender = list(teilnehmende_laender())
     if not laender:
@@ -72,6 +83,7 @@ def programm_uebersicht(*, stichtag: dt.date) -> list[LandStand]:
         .annotate(n=Count("id"))
         .values_list("land_id", "n")
     )
+    kennzahlen = {(k.land_id, k.leistung_id): k for k in abdeckung_am(land_ids=set(land_ids))}
     ergebnis: list[LandStand] = []
     for land in laender:
         stand = LandStand(
@@ -90,6 +102,7 @@ def programm_uebersicht(*, stichtag: dt.date) -> list[LandStand]:
                     anzahl_behoerden=row.get("behoerden", 0),
                     anzahl_gemeinden=row.get("gemeinden", 0),
                     einwohner=row.get("einwohner") or 0,
+                    kennzahl=kennzahlen.get((zusage.land_id, zusage.leistung_id)),
                 )
             )
         ergebnis.append(stand)

@@ -196,3 +196,70 @@ def test_accessibility_statement_default_contact(client_anon):  # type: ignore[n
 
 def test_post_to_accessibility_statement_is_not_allowed(client_anon):  # type: ignore[no-untyped-def]
     assert client_anon.post(reverse("dashboard:barrierefreiheit")).status_code == 405
+
+
+def test_start_page_shows_coverage_figures_of_abdeckung_am(client_ministerium):  # type: ignore[no-untyped-def]
+    from abdeckung.regeln import quote_text
+    from abdeckung.selectors import abdeckung_am
+    from abdeckung.services import abdeckung_aktualisieren
+    from accounts.models import Rolle, User
+    from audit.models import Quelle
+    from kommunen.models import Land
+    from leistungen.models import Leistung
+    from onboarding.models import Onboarding, Status
+    from onboarding.services import onboarding_aktualisieren
+
+    bayern = Land.objects.get(kurz="BY")
+    fuehrerschein = Leistung.objects.get(ozg_id="10169")
+    # Landratsamt München offered the service before the programme (baseline) and is live.
+    lra = Onboarding.objects.get(
+        behoerde__schluessel="09184", leistung=fuehrerschein, geschlossen_am__isnull=True
+    )
+    admin = User.objects.create(username="admin-o", rolle=Rolle.ADMINISTRATION, is_superuser=True)
+    onboarding_aktualisieren(
+        onboarding_id=lra.pk,
+        user=admin,
+        version=lra.version,
+        daten={"baseline": True, "status": Status.LIVE},
+        quelle=Quelle.SYSTEM,
+    )
+    abdeckung_aktualisieren()
+    (k,) = abdeckung_am(land=bayern, leistung=fuehrerschein)
+    # By hand: the Landkreis München has 29 Gemeinden (+3 uninhabited gemeindefreie
+    # Gebiete) and 354,396 inhabitants, all served by the Landratsamt for Führerschein.
+    assert (k.behoerden_live, k.gemeinden_live, k.einwohner_live) == (1, 29, 354_396)
+    # Independent of the engine: live/betriebsfähig BY Führerschein onboardings by the ORM.
+    live = (
+        Onboarding.objects.filter(
+            zusage__land=bayern,
+            zusage__leistung=fuehrerschein,
+            status__in=[Status.LIVE, Status.BETRIEBSFAEHIG],
+        )
+        .values("behoerde")
+        .distinct()
+        .count()
+    )
+    assert k.behoerden_live == live
+
+    response = client_ministerium.get(reverse("dashboard:start"))
+    html = response.content.decode()
+    stand = next(s for s in response.context["laender"] if s.land.kurz == "BY")
+    zeile = next(z for z in stand.zusagen if z.zusage.leistung_id == fuehrerschein.pk)
+    assert zeile.kennzahl.behoerden == k.behoerden
+
+    def zahl(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    for zaehler, nenner in (
+        (k.behoerden_live, k.behoerden_gesamt),
+        (k.gemeinden_live, k.gemeinden_gesamt),
+        (k.einwohner_live, k.einwohner_gesamt),
+    ):
+        assert f"{zahl(zaehler)}/{zahl(nenner)} ({quote_text(zaehler, nenner)})" in html
+    assert f"Stand {timezone_local(stand.abdeckung_stand)}" in html
+
+
+def timezone_local(zeitpunkt):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return f"{timezone.localtime(zeitpunkt):%d.%m.%Y, %H:%M}"
