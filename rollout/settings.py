@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "onboarding",
     "audit",
     "abdeckung",
+    "berichte",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("leistungen.urls")),
     path("", include("onboarding.urls")),
     path("", include("onboarding.urls_bulk")),
+    path("berichte/", include("berichte.urls")),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dashboard import selectors
+from dashboard.selectors import uebersicht as selectors
 
 
 @require_GET
@@ -22,9 +22,3 @@ def start(request: HttpRequest) -> HttpResponse:
             "piloten": selectors.pilotkommunen(),
         },
     )
-
-
-@require_GET
-def barrierefreiheit(request: HttpRequest) -> HttpResponse:
-    """Accessibility statement (BITV 2.0); public, like every such statement."""
-    return render(request, "dashboard/barrierefreiheit.html")

@@ -1,0 +1,1 @@
+"""The weekly steering report archive (issue #6). Being built."""

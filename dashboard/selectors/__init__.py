@@ -1,0 +1,2 @@
+"""Reads for the dashboard pages, one module per page: uebersicht (start page), karte
+(coverage map), land (Land page)."""
