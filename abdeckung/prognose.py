@@ -36,11 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from abdeckung.regeln import ABGEDECKT
@@ -49,6 +51,9 @@ from audit.selectors import tagesbeginn
 from kommunen.models import Land
 from leistungen.models import Leistung, Zusage
 from onboarding.models import STATUS_VALUES, Onboarding
+
+if TYPE_CHECKING:
+    from abdeckung.services import Kennzahl
 
 IM_PLAN = "im_plan"
 GEFAEHRDET = "gefaehrdet"
@@ -129,43 +134,56 @@ def _datum(tag: dt.date | None) -> str:
     return f"{tag:%d.%m.%Y}" if tag else "–"
 
 
-def _offene_am(zusage: Zusage, ende: dt.datetime | None) -> list[dict[str, Any]]:
-    """Status, ``blockiert`` and ``geplant_golive`` of the commitment's open records: now
-    (``ende`` None) from the records, else replayed from the audit history up to ``ende``."""
+def _offene_am(zusage_ids: list[int], ende: dt.datetime | None) -> dict[int, list[dict[str, Any]]]:
+    """Per commitment: status, ``blockiert`` and ``geplant_golive`` of its open records that
+    are not covered: now (``ende`` None) from the records, else replayed from the audit
+    history up to ``ende``. One query."""
+    offene: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if ende is None:
-        return [
-            dict(zeile)
-            for zeile in Onboarding.objects.filter(
-                zusage=zusage, geschlossen_am__isnull=True
-            ).values("status", "blockiert", "geplant_golive")
-        ]
+        zeilen = (
+            Onboarding.objects.filter(zusage_id__in=zusage_ids, geschlossen_am__isnull=True)
+            .exclude(status__in=ABGEDECKT)
+            .values_list("zusage_id", "status", "blockiert", "geplant_golive")
+        )
+        for zusage_id, status, blockiert, geplant in zeilen:
+            offene[zusage_id].append(
+                {"status": status, "blockiert": blockiert, "geplant_golive": geplant}
+            )
+        return offene
     felder = ("status", "blockiert", "geplant_golive", "geschlossen_am")
     ereignisse = (
         Ereignis.objects.filter(
-            onboarding_id__in=Onboarding.objects.filter(zusage=zusage).values("pk"),
+            onboarding_id__in=Onboarding.objects.filter(zusage_id__in=zusage_ids).values("pk"),
             objekt_typ="onboarding.onboarding",
             zeitpunkt__lt=ende,
         )
         .filter(aenderungen__has_any_keys=felder)
+        .annotate(
+            zusage_id=Subquery(
+                Onboarding.objects.filter(pk=OuterRef("onboarding_id")).values("zusage_id")[:1]
+            )
+        )
         .order_by("zeitpunkt", "id")
-        .values_list("onboarding_id", "aenderungen")
+        .values_list("onboarding_id", "zusage_id", "aenderungen")
     )
     stand: dict[int, dict[str, Any]] = {}
-    for onboarding_id, aenderungen in ereignisse.iterator(chunk_size=5000):
+    for onboarding_id, zusage_id, aenderungen in ereignisse.iterator(chunk_size=5000):
         if onboarding_id is None:
             continue
         werte = stand.setdefault(
-            onboarding_id, {"status": None, "blockiert": False, "geplant_golive": None}
+            onboarding_id,
+            {"zusage_id": zusage_id, "status": None, "blockiert": False, "geplant_golive": None},
         )
         for feld in felder:
             if feld in aenderungen:
                 werte[feld] = aenderungen[feld][1]
-    offene = []
     for werte in stand.values():
         if werte.get("geschlossen_am") or werte["status"] is None:
             continue
+        if werte["status"] in ABGEDECKT:
+            continue
         geplant = werte["geplant_golive"]
-        offene.append(
+        offene[werte["zusage_id"]].append(
             {
                 "status": werte["status"],
                 "blockiert": bool(werte["blockiert"]),
@@ -175,22 +193,48 @@ def _offene_am(zusage: Zusage, ende: dt.datetime | None) -> list[dict[str, Any]]
     return offene
 
 
-def _golives(zusage: Zusage, von: dt.datetime, bis: dt.datetime) -> int:
-    """Changes into a covered status in [von, bis), records flagged baseline excluded."""
-    return (
+def _fensterbeginn(zusage: Zusage, ende: dt.datetime, fenster_wochen: int) -> dt.datetime:
+    """Start of the run-rate window: ``fenster_wochen`` before ``ende``, at most since the
+    commitment was given, at least one week."""
+    beginn = ende - dt.timedelta(weeks=fenster_wochen)
+    if zusage.zugesagt_am is not None:
+        beginn = max(beginn, min(tagesbeginn(zusage.zugesagt_am), ende - dt.timedelta(weeks=1)))
+    return beginn
+
+
+def _golives(
+    zusagen: list[Zusage], beginne: dict[int, dt.datetime], ende: dt.datetime
+) -> dict[int, int]:
+    """Per commitment: changes into a covered status in [its window start, ende), records
+    flagged baseline excluded. One query."""
+    if not zusagen:
+        return {}
+    zeilen = (
         Ereignis.objects.filter(
-            onboarding_id__in=Onboarding.objects.filter(zusage=zusage, baseline=False).values("pk"),
+            onboarding_id__in=Onboarding.objects.filter(
+                zusage_id__in=[z.pk for z in zusagen], baseline=False
+            ).values("pk"),
             objekt_typ="onboarding.onboarding",
             aktion=Aktion.GEAENDERT,
-            zeitpunkt__gte=von,
-            zeitpunkt__lt=bis,
+            zeitpunkt__gte=min(beginne.values()),
+            zeitpunkt__lt=ende,
         )
         .filter(
             Q(aenderungen__status__1__in=list(ABGEDECKT))
             & Q(aenderungen__status__0__in=_NICHT_ABGEDECKT)
         )
-        .count()
+        .annotate(
+            zusage_id=Subquery(
+                Onboarding.objects.filter(pk=OuterRef("onboarding_id")).values("zusage_id")[:1]
+            )
+        )
+        .values_list("zusage_id", "zeitpunkt")
     )
+    anzahl: dict[int, int] = defaultdict(int)
+    for zusage_id, zeitpunkt in zeilen:
+        if zeitpunkt >= beginne[zusage_id]:
+            anzahl[zusage_id] += 1
+    return anzahl
 
 
 def prognose(
@@ -203,34 +247,105 @@ def prognose(
 ) -> Prognose:
     """The forecast for one committed Land × service at the end of ``stichtag`` (default:
     now). Raises ``ValueError`` if the Land has no commitment for the service."""
+    ergebnis = prognosen(
+        stichtag=stichtag,
+        land_ids=[land.pk],
+        leistung_ids=[leistung.pk],
+        fenster_wochen=fenster_wochen,
+        huerden_schwelle=huerden_schwelle,
+    )
+    if (land.pk, leistung.pk) not in ergebnis:
+        raise ValueError(f"{land} hat für {leistung.kurzname} keine Zusage.")
+    return ergebnis[(land.pk, leistung.pk)]
+
+
+def prognosen(
+    *,
+    stichtag: dt.date | None = None,
+    land_ids: Iterable[int] | None = None,
+    leistung_ids: Iterable[int] | None = None,
+    kennzahlen: Iterable[Kennzahl] | None = None,
+    fenster_wochen: int = FENSTER_WOCHEN,
+    huerden_schwelle: Decimal = HUERDEN_SCHWELLE,
+) -> dict[tuple[int, int], Prognose]:
+    """The forecast of every commitment (of ``land_ids`` × ``leistung_ids``, default all)
+    at the end of ``stichtag`` (default: now), keyed ``(land_id, leistung_id)``.
+
+    Four queries however many commitments: the commitments, the coverage figures (one
+    :func:`abdeckung.services.abdeckung_berechnen` query; none when the caller passes the
+    Land-level ``kennzahlen`` it shows, so forecast and figures agree), the go-lives in the
+    windows and the open records (now: their current state; a past day: replayed from the
+    audit history)."""
     from abdeckung.services import abdeckung_berechnen
 
     if fenster_wochen < 1:
         raise ValueError("Das Fenster muss mindestens eine Woche lang sein.")
-    zusage = Zusage.objects.filter(land=land, leistung=leistung).first()
-    if zusage is None:
-        raise ValueError(f"{land} hat für {leistung.kurzname} keine Zusage.")
+    zusagen_qs = Zusage.objects.select_related("land", "leistung")
+    if land_ids is not None:
+        zusagen_qs = zusagen_qs.filter(land_id__in=list(land_ids))
+    if leistung_ids is not None:
+        zusagen_qs = zusagen_qs.filter(leistung_id__in=list(leistung_ids))
+    zusagen = list(zusagen_qs)
+    if not zusagen:
+        return {}
     jetzt = timezone.now()
     tag = stichtag or timezone.localdate(jetzt)
     ende = jetzt if stichtag is None else tagesbeginn(stichtag + dt.timedelta(days=1))
 
-    kennzahlen = abdeckung_berechnen(
-        stichtag=stichtag, land_ids=[land.pk], leistung_ids=[leistung.pk]
-    )
-    gesamt = sum(k.behoerden_gesamt for k in kennzahlen)
-    live = sum(k.behoerden_live for k in kennzahlen)
+    if kennzahlen is None:
+        kennzahlen = abdeckung_berechnen(
+            stichtag=stichtag,
+            land_ids={z.land_id for z in zusagen},
+            leistung_ids={z.leistung_id for z in zusagen},
+        )
+    gesamt: dict[tuple[int, int], int] = defaultdict(int)
+    live: dict[tuple[int, int], int] = defaultdict(int)
+    for k in kennzahlen:
+        if k.kreis_id is not None:
+            continue
+        gesamt[(k.land_id, k.leistung_id)] += k.behoerden_gesamt
+        live[(k.land_id, k.leistung_id)] += k.behoerden_live
+
+    beginne = {z.pk: _fensterbeginn(z, ende, fenster_wochen) for z in zusagen}
+    golives = _golives(zusagen, beginne, ende)
+    offene = _offene_am([z.pk for z in zusagen], None if stichtag is None else ende)
+    ergebnis = {}
+    for zusage in zusagen:
+        schluessel = (zusage.land_id, zusage.leistung_id)
+        ergebnis[schluessel] = _prognose_berechnen(
+            zusage=zusage,
+            tag=tag,
+            jetzt=jetzt,
+            ende=ende,
+            beginn=beginne[zusage.pk],
+            gesamt=gesamt[schluessel],
+            live=live[schluessel],
+            golives=golives.get(zusage.pk, 0),
+            nicht_live=offene.get(zusage.pk, []),
+            fenster_wochen=fenster_wochen,
+            huerden_schwelle=huerden_schwelle,
+        )
+    return ergebnis
+
+
+def _prognose_berechnen(
+    *,
+    zusage: Zusage,
+    tag: dt.date,
+    jetzt: dt.datetime,
+    ende: dt.datetime,
+    beginn: dt.datetime,
+    gesamt: int,
+    live: int,
+    golives: int,
+    nicht_live: list[dict[str, Any]],
+    fenster_wochen: int,
+    huerden_schwelle: Decimal,
+) -> Prognose:
+    """The rule (module docstring) applied to one commitment's inputs; no queries."""
     verbleibend = gesamt - live
-
-    # Run rate over the window, at most since the commitment, at least one week.
-    beginn = ende - dt.timedelta(weeks=fenster_wochen)
-    if zusage.zugesagt_am is not None:
-        beginn = max(beginn, min(tagesbeginn(zusage.zugesagt_am), ende - dt.timedelta(weeks=1)))
     fenster_tage = max(7, math.ceil((ende - beginn).total_seconds() / 86400))
-    golives = _golives(zusage, beginn, ende)
     rate = Decimal(golives) * 7 / Decimal(fenster_tage)
-
-    offene = _offene_am(zusage, None if stichtag is None else ende)
-    nicht_live = [o for o in offene if o["status"] not in ABGEDECKT]
     geplant = sum(
         1 for o in nicht_live if o["geplant_golive"] and o["geplant_golive"] <= zusage.frist
     )
@@ -285,8 +400,8 @@ def prognose(
         + REGEL.format(schwelle=_prozent(huerden_schwelle))
     )
     return Prognose(
-        land=land.kurz,
-        leistung=leistung.ozg_id,
+        land=zusage.land.kurz,
+        leistung=zusage.leistung.ozg_id,
         stichtag=tag,
         frist=zusage.frist,
         fenster_wochen=fenster_wochen,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from abdeckung.prognose import GEFAEHRDET, IM_PLAN, NICHT_ERREICHBAR, prognose
+from abdeckung.prognose import GEFAEHRDET, IM_PLAN, NICHT_ERREICHBAR, prognose, prognosen
 from abdeckung.services import statusintervalle_neu_aufbauen
 from accounts.models import Rolle
 from audit.models import Quelle
@@ -277,3 +277,60 @@ def test_flaechendeckend_ist_im_plan_und_aktueller_stand_ohne_datum(rps, user) -
 def test_ohne_zusage_keine_prognose() -> None:
     with pytest.raises(ValueError, match="keine Zusage"):
         prognose(land=Land.objects.get(kurz="NW"), leistung=Leistung.objects.get(ozg_id="10124"))
+
+
+def _ohne_zeit(p: Any) -> dict[str, Any]:
+    werte = p.als_dict()
+    werte.pop("berechnet_am")
+    return werte
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stichtag", [STICHTAG, None])
+def test_prognosen_gibt_fuer_jede_zusage_dasselbe_wie_prognose_in_vier_abfragen(
+    rps, user, stichtag, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    _vorbereiten(rps, user)
+    _golive(rps[0], dt.date(2026, 5, 20), user)
+    _golive(rps[1], dt.date(2026, 6, 10), user)
+    huerde_erfassen(
+        onboarding_ids=[rps[2].pk],
+        user=user,
+        daten={
+            "titel": "Schnittstelle fehlt",
+            "kategorie": "schnittstelle",
+            "verantwortlich": "fachverfahren",
+            "blockierend": True,
+        },
+        quelle=Quelle.UI,
+        zeitpunkt=_um(dt.date(2026, 6, 20)),
+    )
+    _prognose()  # rebuilds the status intervals of Hessen
+
+    with django_assert_num_queries(4):
+        alle = prognosen(stichtag=stichtag)
+
+    zusagen = list(Zusage.objects.select_related("land", "leistung"))
+    assert set(alle) == {(z.land_id, z.leistung_id) for z in zusagen}
+    assert len(alle) > 5
+    for z in zusagen:
+        einzeln = prognose(land=z.land, leistung=z.leistung, stichtag=stichtag)
+        assert _ohne_zeit(alle[(z.land_id, z.leistung_id)]) == _ohne_zeit(einzeln)
+    he = alle[(rps[0].zusage.land_id, rps[0].leistung_id)]
+    assert he.behoerden_live == 2
+    assert he.blockiert == 1
+    # The go-lives of May and June lie in the window of 30.06., not in today's.
+    assert he.golives_im_fenster == (2 if stichtag else 0)
+
+
+@pytest.mark.django_db
+def test_prognosen_mit_uebergebenen_kennzahlen_braucht_keine_abdeckungsabfrage(
+    django_assert_num_queries,
+) -> None:  # type: ignore[no-untyped-def]
+    from abdeckung.services import abdeckung_berechnen
+
+    kennzahlen = abdeckung_berechnen()
+    with django_assert_num_queries(3):
+        alle = prognosen(kennzahlen=kennzahlen)
+    erwartet = {(k.land_id, k.leistung_id): k.behoerden_gesamt for k in kennzahlen}
+    assert {s: p.behoerden_gesamt for s, p in alle.items()} == erwartet
