@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from abdeckung.regeln import ABGEDECKT
@@ -134,22 +134,25 @@ def _datum(tag: dt.date | None) -> str:
     return f"{tag:%d.%m.%Y}" if tag else "–"
 
 
-def _offene_am(zusage_ids: list[int], ende: dt.datetime | None) -> dict[int, list[dict[str, Any]]]:
-    """Per commitment: status, ``blockiert`` and ``geplant_golive`` of its open records that
-    are not covered: now (``ende`` None) from the records, else replayed from the audit
-    history up to ``ende``. One query."""
-    offene: dict[int, list[dict[str, Any]]] = defaultdict(list)
+def _offene_am(zusagen: list[Zusage], ende: dt.datetime | None) -> dict[int, tuple[int, int]]:
+    """Per commitment, among its open records that are not covered: how many have a planned
+    go-live on or before the deadline and how many are blocked. Now (``ende`` None) counted
+    in SQL from the records; a past day replayed from the audit history up to ``ende``.
+    One query."""
+    zusage_ids = [z.pk for z in zusagen]
     if ende is None:
+        nicht_live = ~Q(status__in=ABGEDECKT)
         zeilen = (
             Onboarding.objects.filter(zusage_id__in=zusage_ids, geschlossen_am__isnull=True)
-            .exclude(status__in=ABGEDECKT)
-            .values_list("zusage_id", "status", "blockiert", "geplant_golive")
-        )
-        for zusage_id, status, blockiert, geplant in zeilen:
-            offene[zusage_id].append(
-                {"status": status, "blockiert": blockiert, "geplant_golive": geplant}
+            .values("zusage_id")
+            .annotate(
+                geplant=Count("id", filter=nicht_live & Q(geplant_golive__lte=F("zusage__frist"))),
+                blockiert=Count("id", filter=nicht_live & Q(blockiert=True)),
             )
-        return offene
+            .order_by()
+        )
+        return {z["zusage_id"]: (z["geplant"], z["blockiert"]) for z in zeilen}
+    fristen = {z.pk: z.frist for z in zusagen}
     felder = ("status", "blockiert", "geplant_golive", "geschlossen_am")
     ereignisse = (
         Ereignis.objects.filter(
@@ -177,20 +180,18 @@ def _offene_am(zusage_ids: list[int], ende: dt.datetime | None) -> dict[int, lis
         for feld in felder:
             if feld in aenderungen:
                 werte[feld] = aenderungen[feld][1]
+    geplant: dict[int, int] = defaultdict(int)
+    blockiert: dict[int, int] = defaultdict(int)
     for werte in stand.values():
-        if werte.get("geschlossen_am") or werte["status"] is None:
+        if werte.get("geschlossen_am") or werte["status"] in (None, *ABGEDECKT):
             continue
-        if werte["status"] in ABGEDECKT:
-            continue
-        geplant = werte["geplant_golive"]
-        offene[werte["zusage_id"]].append(
-            {
-                "status": werte["status"],
-                "blockiert": bool(werte["blockiert"]),
-                "geplant_golive": dt.date.fromisoformat(geplant) if geplant else None,
-            }
-        )
-    return offene
+        zusage_id = werte["zusage_id"]
+        plan = werte["geplant_golive"]
+        if plan and dt.date.fromisoformat(plan) <= fristen[zusage_id]:
+            geplant[zusage_id] += 1
+        if werte["blockiert"]:
+            blockiert[zusage_id] += 1
+    return {z: (geplant[z], blockiert[z]) for z in zusage_ids}
 
 
 def _fensterbeginn(zusage: Zusage, ende: dt.datetime, fenster_wochen: int) -> dt.datetime:
@@ -255,7 +256,13 @@ def prognose(
         huerden_schwelle=huerden_schwelle,
     )
     if (land.pk, leistung.pk) not in ergebnis:
-        raise ValueError(f"{land} hat für {leistung.kurzname} keine Zusage.")
+        zusage = Zusage.objects.filter(land=land, leistung=leistung).first()
+        if zusage is None:
+            raise ValueError(f"{land} hat für {leistung.kurzname} keine Zusage.")
+        raise ValueError(
+            f"Die Zusage von {land} für {leistung.kurzname} zählt erst ab "
+            f"{_datum(zusage.zugesagt_am)}; vorher gibt es keine Prognose."
+        )
     return ergebnis[(land.pk, leistung.pk)]
 
 
@@ -269,7 +276,8 @@ def prognosen(
     huerden_schwelle: Decimal = HUERDEN_SCHWELLE,
 ) -> dict[tuple[int, int], Prognose]:
     """The forecast of every commitment (of ``land_ids`` × ``leistung_ids``, default all)
-    at the end of ``stichtag`` (default: now), keyed ``(land_id, leistung_id)``.
+    at the end of ``stichtag`` (default: now), keyed ``(land_id, leistung_id)``; a
+    commitment given only after that day has no forecast (no key).
 
     Four queries however many commitments: the commitments, the coverage figures (one
     :func:`abdeckung.services.abdeckung_berechnen` query; none when the caller passes the
@@ -285,11 +293,13 @@ def prognosen(
         zusagen_qs = zusagen_qs.filter(land_id__in=list(land_ids))
     if leistung_ids is not None:
         zusagen_qs = zusagen_qs.filter(leistung_id__in=list(leistung_ids))
-    zusagen = list(zusagen_qs)
-    if not zusagen:
-        return {}
     jetzt = timezone.now()
     tag = stichtag or timezone.localdate(jetzt)
+    # A commitment counts from its zugesagt_am: before that it has no figures, and a
+    # forecast of "nothing remains" would read as "im Plan".
+    zusagen = [z for z in zusagen_qs if z.zugesagt_am is None or z.zugesagt_am <= tag]
+    if not zusagen:
+        return {}
     ende = jetzt if stichtag is None else tagesbeginn(stichtag + dt.timedelta(days=1))
 
     if kennzahlen is None:
@@ -308,7 +318,7 @@ def prognosen(
 
     beginne = {z.pk: _fensterbeginn(z, ende, fenster_wochen) for z in zusagen}
     golives = _golives(zusagen, beginne, ende)
-    offene = _offene_am([z.pk for z in zusagen], None if stichtag is None else ende)
+    offene = _offene_am(zusagen, None if stichtag is None else ende)
     ergebnis = {}
     for zusage in zusagen:
         schluessel = (zusage.land_id, zusage.leistung_id)
@@ -321,7 +331,8 @@ def prognosen(
             gesamt=gesamt[schluessel],
             live=live[schluessel],
             golives=golives.get(zusage.pk, 0),
-            nicht_live=offene.get(zusage.pk, []),
+            geplant=offene.get(zusage.pk, (0, 0))[0],
+            blockiert=offene.get(zusage.pk, (0, 0))[1],
             fenster_wochen=fenster_wochen,
             huerden_schwelle=huerden_schwelle,
         )
@@ -338,7 +349,8 @@ def _prognose_berechnen(
     gesamt: int,
     live: int,
     golives: int,
-    nicht_live: list[dict[str, Any]],
+    geplant: int,
+    blockiert: int,
     fenster_wochen: int,
     huerden_schwelle: Decimal,
 ) -> Prognose:
@@ -346,10 +358,6 @@ def _prognose_berechnen(
     verbleibend = gesamt - live
     fenster_tage = max(7, math.ceil((ende - beginn).total_seconds() / 86400))
     rate = Decimal(golives) * 7 / Decimal(fenster_tage)
-    geplant = sum(
-        1 for o in nicht_live if o["geplant_golive"] and o["geplant_golive"] <= zusage.frist
-    )
-    blockiert = sum(1 for o in nicht_live if o["blockiert"])
     anteil = Decimal(blockiert) / Decimal(verbleibend) if verbleibend else None
 
     tage_bis_frist = max(0, (zusage.frist - tag).days)

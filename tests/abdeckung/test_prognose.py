@@ -334,3 +334,14 @@ def test_prognosen_mit_uebergebenen_kennzahlen_braucht_keine_abdeckungsabfrage(
         alle = prognosen(kennzahlen=kennzahlen)
     erwartet = {(k.land_id, k.leistung_id): k.behoerden_gesamt for k in kennzahlen}
     assert {s: p.behoerden_gesamt for s, p in alle.items()} == erwartet
+
+
+@pytest.mark.django_db
+def test_zusage_die_erst_spaeter_zaehlt_hat_noch_keine_prognose(rps) -> None:  # type: ignore[no-untyped-def]
+    zusage = rps[0].zusage
+    Zusage.objects.filter(pk=zusage.pk).update(zugesagt_am=dt.date(2026, 7, 1))
+
+    assert (zusage.land_id, zusage.leistung_id) not in prognosen(stichtag=STICHTAG)
+    with pytest.raises(ValueError, match="zählt erst ab 01.07.2026"):
+        prognose(land=zusage.land, leistung=zusage.leistung, stichtag=STICHTAG)
+    assert (zusage.land_id, zusage.leistung_id) in prognosen(stichtag=dt.date(2026, 7, 1))
