@@ -12,6 +12,10 @@ from django.http import HttpRequest
 _CACHE_SECONDS = 60
 DEMO_CACHE_KEY = "cockpit:demo-konten-vorhanden"
 GEBIETSSTAND_CACHE_KEY = "cockpit:gebietsstand-neuester"
+# Attribution of the reference data (fixtures/ATTRIBUTION.md); also printed in the steering
+# report.
+ATTRIBUTION_DESTATIS = "Gemeindeverzeichnis GV100AD – © Statistisches Bundesamt (Destatis)"
+ATTRIBUTION_BKG = "© GeoBasis-DE / BKG (2016, 2023, 2025), Daten verändert"
 
 
 def _demo_konten_vorhanden() -> bool:
@@ -29,10 +33,8 @@ def _neuester_gebietsstand() -> dt.date | None:
 def cockpit(request: HttpRequest) -> dict[str, Any]:
     """Values every page needs: attribution lines, Gebietsstand, demo banner, contact."""
     return {
-        "ATTRIBUTION_DESTATIS": (
-            "Gemeindeverzeichnis GV100AD – © Statistisches Bundesamt (Destatis)"
-        ),
-        "ATTRIBUTION_BKG": "© GeoBasis-DE / BKG (2016, 2023, 2025), Daten verändert",
+        "ATTRIBUTION_DESTATIS": ATTRIBUTION_DESTATIS,
+        "ATTRIBUTION_BKG": ATTRIBUTION_BKG,
         "GEBIETSSTAND": cache.get_or_set(
             GEBIETSSTAND_CACHE_KEY, _neuester_gebietsstand, _CACHE_SECONDS
         ),

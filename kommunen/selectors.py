@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.utils import timezone
 
+from abdeckung import regeln
+from abdeckung.models import Statusintervall
+from abdeckung.selectors import abdeckung_am, gemeinde_abdeckung
+from abdeckung.services import Kennzahl, tagesende, zustaendigkeiten_mit_status
 from kommunen.models import Gemeinde, Kreis
 from kommunen.text import suchform
-from leistungen.models import Behoerde
+from leistungen.models import Behoerde, Zusage
+from leistungen.selectors import zusagen_liste
+from onboarding.models import Onboarding, Status
 
 _SCHLUESSEL = re.compile(r"^\d{2,12}$")
 # Current Gemeinden (no end date) before dissolved ones.
@@ -186,3 +194,179 @@ def kreis_behoerden(*, kreis: Kreis) -> QuerySet[Behoerde]:
             "name",
         )
     )
+
+
+# --- Coverage on the Kreis and Gemeinde pages ------------------------------------------
+
+
+@dataclass(frozen=True)
+class BehoerdeImKreis:
+    """A responsible authority of the Kreis's Gemeinden with, per committed service it is
+    responsible for, the number of Gemeinden of the Kreis it serves and (when the user may
+    see it) the status of its record."""
+
+    behoerde_id: int
+    schluessel: str
+    name: str
+    ist_pilot: bool
+    #: leistung_id -> (Gemeinden served in the Kreis, without gemeindefreie Gebiete;
+    #: status or None; blockiert)
+    leistungen: dict[int, tuple[int, str | None, bool]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KreisStand:
+    """What the Kreis page shows beyond the reference data.
+
+    ``mit_status`` False (the user may not see the Land): ``kennzahlen`` is empty, the
+    authorities carry no status and ``nutzbar_je_gemeinde`` is empty."""
+
+    mit_status: bool
+    zusagen: list[Zusage]
+    kennzahlen: list[Kennzahl]
+    behoerden: list[BehoerdeImKreis]
+    #: gemeinde_id -> (committed services usable there now, committed services with a
+    #: responsible authority)
+    nutzbar_je_gemeinde: dict[int, tuple[int, int]]
+
+    @property
+    def stand(self) -> dt.datetime | None:
+        """The "Stand" of the figures: the oldest among them."""
+        return min((k.berechnet_am for k in self.kennzahlen if k.berechnet_am), default=None)
+
+
+def kreis_stand(*, kreis: Kreis, mit_status: bool) -> KreisStand:
+    """The committed services of the Kreis's Land, the three coverage numbers of this Kreis
+    per service (stored figures, :func:`abdeckung.selectors.abdeckung_am`), the responsible
+    authorities with their status per service and how many committed services are usable
+    in each Gemeinde now.
+
+    Four queries with ``mit_status`` (commitments, figures + their "Stand", one row per
+    Gemeinde × service from :func:`abdeckung.services.zustaendigkeiten_mit_status`), two
+    without."""
+    zusagen = list(zusagen_liste(land=kreis.land))
+    if not zusagen:
+        return KreisStand(mit_status, [], [], [], {})
+    kennzahlen = abdeckung_am(kreis=kreis) if mit_status else []
+    zeilen = (
+        zustaendigkeiten_mit_status(stichtag=None, land_ids=[kreis.land_id])
+        .filter(gemeinde__kreis=kreis)
+        .values_list(
+            "gemeinde_id",
+            "gemeinde__typ",
+            "leistung_id",
+            "behoerde_id",
+            "behoerde__schluessel",
+            "behoerde__name",
+            "behoerde__ist_pilot",
+            "st__status",
+            "st__blockiert",
+        )  # type: ignore[misc]  # "st" is the FilteredRelation annotated by the base query
+    )
+    behoerden: dict[int, BehoerdeImKreis] = {}
+    nutzbar: dict[int, list[int]] = {}
+    for g_id, typ, l_id, b_id, schluessel, name, pilot, status, blockiert in zeilen:
+        status = (status or Status.UNBEKANNT) if mit_status else None
+        eintrag = behoerden.setdefault(b_id, BehoerdeImKreis(b_id, schluessel, name, pilot))
+        anzahl = eintrag.leistungen.get(l_id, (0, None, False))[0]
+        if typ not in Gemeinde.GEMEINDEFREI_TYPEN:
+            anzahl += 1
+        eintrag.leistungen[l_id] = (anzahl, status, bool(blockiert) and mit_status)
+        zaehler = nutzbar.setdefault(g_id, [0, 0])
+        zaehler[1] += 1
+        if regeln.ist_abgedeckt(status):
+            zaehler[0] += 1
+    # The Kreis's own authority first, then by name.
+    reihenfolge = sorted(
+        behoerden.values(),
+        key=lambda b: (b.schluessel != kreis.ars, suchform(b.name), b.schluessel),
+    )
+    return KreisStand(
+        mit_status=mit_status,
+        zusagen=zusagen,
+        kennzahlen=kennzahlen,
+        behoerden=reihenfolge,
+        nutzbar_je_gemeinde=(
+            {g: (n, gesamt) for g, (n, gesamt) in nutzbar.items()} if mit_status else {}
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Angebot:
+    """One committed service in a Gemeinde: usable or not, who provides it, since when."""
+
+    leistung_id: int
+    status: str
+    status_text: str
+    blockiert: bool
+    nutzbar: bool
+    #: Start of the current covered stretch (status history), or the record's "live seit".
+    live_seit: dt.date | None
+
+
+def gemeinde_angebot(*, gemeinde: Gemeinde, stichtag: dt.date | None = None) -> dict[int, Angebot]:
+    """Per committed service (by leistung_id) of the Gemeinde's Land: is it usable by the
+    people of the Gemeinde now (``stichtag`` None) or at the end of ``stichtag``, and since
+    when. Statuses from :func:`abdeckung.selectors.gemeinde_abdeckung`; "since when" from
+    the status intervals (the start of the uninterrupted covered stretch that lasts to the
+    moment shown), for a live record whose history is not processed yet from its "live
+    seit" date. Two queries, a third only in that case."""
+    eintraege = gemeinde_abdeckung(gemeinde=gemeinde, stichtag=stichtag)
+    if not eintraege:
+        return {}
+    ende = timezone.now() if stichtag is None else tagesende(stichtag)
+    paare = {(e.behoerde_id, e.leistung_id) for e in eintraege}
+    intervalle = (
+        Statusintervall.objects.filter(
+            behoerde_id__in={b for b, _ in paare},
+            leistung_id__in={lst for _, lst in paare},
+            von__lt=ende,
+        )
+        .order_by("behoerde_id", "leistung_id", "von")
+        .values_list("behoerde_id", "leistung_id", "status", "von", "bis")
+    )
+    seit: dict[tuple[int, int], dt.datetime | None] = {}
+    letztes_bis: dict[tuple[int, int], dt.datetime | None] = {}
+    for b_id, l_id, status, von, bis in intervalle:
+        schluessel = (b_id, l_id)
+        if schluessel not in paare:
+            continue
+        if not regeln.ist_abgedeckt(status):
+            seit[schluessel] = None
+        elif seit.get(schluessel) is None or letztes_bis.get(schluessel) != von:
+            # A covered stretch starts here (after another status or after a gap).
+            seit[schluessel] = von
+        letztes_bis[schluessel] = bis
+    for schluessel, bis in letztes_bis.items():
+        if bis is not None and bis < ende:
+            # The last record was closed before the moment shown: nothing lasts.
+            seit[schluessel] = None
+    fehlend = [
+        e for e in eintraege if e.nutzbar and seit.get((e.behoerde_id, e.leistung_id)) is None
+    ]
+    golive: dict[tuple[int, int], dt.date | None] = {}
+    if fehlend and stichtag is None:
+        golive = {
+            (b, lst): tag
+            for b, lst, tag in Onboarding.objects.filter(
+                behoerde_id__in={e.behoerde_id for e in fehlend},
+                leistung_id__in={e.leistung_id for e in fehlend},
+                geschlossen_am__isnull=True,
+            ).values_list("behoerde_id", "leistung_id", "ist_golive")
+        }
+    labels = dict(Status.choices)
+    ergebnis = {}
+    for e in eintraege:
+        schluessel = (e.behoerde_id, e.leistung_id)
+        beginn = seit.get(schluessel)
+        tag = timezone.localdate(beginn) if beginn else golive.get(schluessel)
+        ergebnis[e.leistung_id] = Angebot(
+            leistung_id=e.leistung_id,
+            status=e.status,
+            status_text=str(labels.get(e.status, e.status)),
+            blockiert=e.blockiert,
+            nutzbar=e.nutzbar,
+            live_seit=tag if e.nutzbar else None,
+        )
+    return ergebnis

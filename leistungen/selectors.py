@@ -221,6 +221,80 @@ def behoerde_versorgung(
     ]
 
 
+@dataclass(frozen=True)
+class Statusabschnitt:
+    """A stretch of time in which the authority's record for a service had one status:
+    entered at ``von``, left at ``bis`` (``None``: still so). ``blockiert``: blocked by an
+    open hurdle during part of it."""
+
+    onboarding_id: int
+    status: str
+    status_text: str
+    von: dt.datetime
+    bis: dt.datetime | None
+    blockiert: bool
+    tage: int
+
+
+def behoerde_statusverlauf(
+    *, behoerde: Behoerde, leistung_ids: list[int] | None = None
+) -> dict[int, list[Statusabschnitt]]:
+    """Per service (leistung_id): the statuses the authority's records went through, oldest
+    first, from the status intervals (``abdeckung.models.Statusintervall``, derived from
+    the audit history). Consecutive intervals of one record with the same status (they
+    differ only in ``blockiert``) are one stretch. One query."""
+    from abdeckung.models import Statusintervall
+    from onboarding.models import Status
+
+    qs = Statusintervall.objects.filter(behoerde=behoerde)
+    if leistung_ids is not None:
+        qs = qs.filter(leistung_id__in=leistung_ids)
+    jetzt = timezone.now()
+    labels = dict(Status.choices)
+    roh: dict[int, list[dict]] = {}
+    for l_id, o_id, status, blockiert, von, bis in qs.order_by(
+        "leistung_id", "von", "pk"
+    ).values_list("leistung_id", "onboarding_id", "status", "blockiert", "von", "bis"):
+        liste = roh.setdefault(l_id, [])
+        vorher = liste[-1] if liste else None
+        if (
+            vorher is not None
+            and vorher["onboarding_id"] == o_id
+            and vorher["status"] == status
+            and vorher["bis"] == von
+        ):
+            vorher["bis"] = bis
+            vorher["blockiert"] = vorher["blockiert"] or blockiert
+            continue
+        liste.append(
+            {
+                "onboarding_id": o_id,
+                "status": status,
+                "blockiert": blockiert,
+                "von": von,
+                "bis": bis,
+            }
+        )
+    return {
+        l_id: [
+            Statusabschnitt(
+                onboarding_id=a["onboarding_id"],
+                status=a["status"],
+                status_text=str(labels.get(a["status"], a["status"])),
+                von=a["von"],
+                bis=a["bis"],
+                blockiert=a["blockiert"],
+                tage=max(
+                    0,
+                    (timezone.localdate(a["bis"] or jetzt) - timezone.localdate(a["von"])).days,
+                ),
+            )
+            for a in abschnitte
+        ]
+        for l_id, abschnitte in roh.items()
+    }
+
+
 # --- lists -------------------------------------------------------------------------------
 
 

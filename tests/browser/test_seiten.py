@@ -53,7 +53,7 @@ def test_typing_pullach_shows_results_without_reload_and_leads_to_landratsamt(
 
     page.locator("#suchergebnisse").get_by_role("link", name="Pullach i.Isartal").first.click()
     expect(page).to_have_url(re.compile(rf"/gemeinden/{PULLACH}/$"))
-    zeile = page.get_by_role("row").filter(has_text="Führerschein")
+    zeile = page.get_by_role("row").filter(has_text="Führerschein").first
     expect(zeile).to_contain_text("Landratsamt München")
     assert_no_axe_violations(page, name="Gemeinde Pullach")
     screenshot(page, "gemeinde-pullach")

@@ -80,5 +80,6 @@ def test_post_is_not_allowed(client_ministerium):  # type: ignore[no-untyped-def
 
 def test_authority_page_query_count_is_pinned(client_ministerium, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     client_ministerium.get(_url(LANDRATSAMT_MUENCHEN))
-    with django_assert_max_num_queries(10):
+    # + open hurdles and the status history of the records (tests/leistungen/test_behoerde_seite.py)
+    with django_assert_max_num_queries(12):
         client_ministerium.get(_url(LANDRATSAMT_MUENCHEN))
