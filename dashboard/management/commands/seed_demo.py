@@ -37,10 +37,66 @@ def _fortschritt_anlegen(command: BaseCommand) -> str:
     return str(ergebnis)
 
 
+def _wochen_stichtage_anlegen(command: BaseCommand) -> str:
+    """The weekly frozen figures (art "stichtag", the end of each Sunday) that the weekly
+    task would have taken since the programme start, from the demo history: the burn-up
+    charts and the steering report then have a past. Sundays already frozen stay as they
+    are (a frozen snapshot is never rewritten), so a second run only adds new Sundays."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from abdeckung.models import Abdeckungsstand
+    from abdeckung.services import snapshot_erstellen, tagesende
+    from leistungen.models import Zusage
+    from onboarding.demo import DEMO_BEGINN, demo_stichtag
+
+    ende = demo_stichtag()
+    letzter = ende - dt.timedelta(days=(ende.weekday() + 1) % 7)  # Sunday on/before ende
+    if tagesende(letzter) > timezone.now():
+        letzter -= dt.timedelta(days=7)
+    erster = DEMO_BEGINN + dt.timedelta(days=(6 - DEMO_BEGINN.weekday()) % 7)
+    vorhanden = set(
+        Abdeckungsstand.objects.filter(art=Abdeckungsstand.Art.STICHTAG).values_list(
+            "stichtag", flat=True
+        )
+    )
+    tage = zeilen = 0
+    tag = erster
+    while tag <= letzter:
+        if tag not in vorhanden:
+            zeilen += snapshot_erstellen(stichtag=tag, art=Abdeckungsstand.Art.STICHTAG)
+            tage += 1
+        tag += dt.timedelta(days=7)
+    # The daily figures of each commitment day (the daily task freezes every day): the
+    # start of the burn-up's target line.
+    eingefroren = set(
+        Abdeckungsstand.objects.filter(art=Abdeckungsstand.Art.TAEGLICH).values_list(
+            "stichtag", flat=True
+        )
+    )
+    zusagetage = {
+        z
+        for z in Zusage.objects.filter(zugesagt_am__lte=ende).values_list("zugesagt_am", flat=True)
+        if z is not None and z not in eingefroren
+    }
+    for tag in sorted(zusagetage):
+        if tagesende(tag) <= timezone.now():
+            zeilen += snapshot_erstellen(stichtag=tag, art=Abdeckungsstand.Art.TAEGLICH)
+            tage += 1
+    if tage == 0:
+        return "nichts zu tun (alle Wochen-Stichtage schon eingefroren)"
+    return (
+        f"{tage} Stände eingefroren (Sonntage {erster:%d.%m.%Y} bis {letzter:%d.%m.%Y} "
+        f"und Zusagetage), {zeilen} Zeilen"
+    )
+
+
 # (name, step): a step writes through a service and returns a one-line summary.
 SCHRITTE: list[tuple[str, Callable[[BaseCommand], str]]] = [
     ("Demo-Konten", _konten_anlegen),
     ("Demo-Fortschritt", _fortschritt_anlegen),
+    ("Wochen-Stichtage", _wochen_stichtage_anlegen),
 ]
 
 
@@ -68,7 +124,10 @@ class Command(BaseCommand):
     ) -> None:
         if not nur_anzeigen:
             for name, schritt in SCHRITTE:
-                if ohne_fortschritt and schritt is _fortschritt_anlegen:
+                if ohne_fortschritt and schritt in (
+                    _fortschritt_anlegen,
+                    _wochen_stichtage_anlegen,
+                ):
                     continue
                 try:
                     zusammenfassung = schritt(self)
