@@ -126,6 +126,11 @@ def _zahl(wert: Decimal | float) -> Decimal:
     return Decimal(wert).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
 
+def _text(wert: Decimal | float) -> str:
+    """A rate or a number of weeks as a German reader writes it: "0,25"."""
+    return f"{_zahl(wert):f}".replace(".", ",")
+
+
 def _prozent(anteil: Decimal) -> str:
     return f"{(anteil * 100).normalize():f} %".replace(".", ",")
 
@@ -379,14 +384,14 @@ def _prognose_berechnen(
         status = NICHT_ERREICHBAR
         grund = (
             f"{verbleibend} Behörden fehlen; selbst {geplant} geplante Go-lives bis zur Frist "
-            f"plus {_zahl(rate)} je Woche für {_zahl(wochen)} Wochen reichen nicht."
+            f"plus {_text(rate)} je Woche für {_text(wochen)} Wochen reichen nicht."
         )
     elif datum is None or datum > zusage.frist:
         status = GEFAEHRDET
         grund = (
-            f"Beim derzeitigen Tempo ({_zahl(rate)} je Woche) wird die volle Abdeckung "
+            f"Beim derzeitigen Tempo ({_text(rate)} je Woche) wird die volle Abdeckung "
             + (f"erst am {_datum(datum)} erreicht" if datum else "nie erreicht")
-            + f", nötig wären {_zahl(benoetigt or 0)} je Woche."
+            + f", nötig wären {_text(benoetigt or 0)} je Woche."
         )
     elif anteil is not None and anteil >= huerden_schwelle:
         status = GEFAEHRDET
