@@ -57,6 +57,17 @@ KLASSEN: tuple[Klasse, ...] = (
 )
 KLASSE_NACH_SCHLUESSEL = {k.schluessel: k for k in KLASSEN}
 
+#: Areas of a Land the user may not see (a Land-scoped user's national map): white, only
+#: the outline is drawn, no figures, no hover, no link.
+KLASSE_NICHT_FREIGEGEBEN = Klasse("nicht_freigegeben", "nicht freigegeben", "#ffffff")
+#: Legend order of the coverage map (the honest classes plus "nicht freigegeben").
+KLASSEN_KARTE: tuple[Klasse, ...] = (*KLASSEN, KLASSE_NICHT_FREIGEGEBEN)
+#: Outlines on the map: area borders, Länder/Kreis borders, pilot marks (with a white halo
+#: so they stand out on every class colour).
+FARBE_GEBIETSGRENZE = "#767676"
+FARBE_UEBERGRENZE = "#1b1b1b"
+FARBE_PILOT = "#000000"
+
 
 def klasse(zaehler: int | None, nenner: int | None) -> Klasse:
     """The honest class of a share: 100 % only when every one is covered, "≥ 50 %" only when
