@@ -129,10 +129,13 @@ def _umriss_spur(
     }
 
 
-def karte_figur(karte: Karte, *, geojson: dict | str = "__geometrie__") -> dict[str, Any]:
+def karte_figur(
+    karte: Karte, *, geojson: dict | str = "__geometrie__", legende: bool = True
+) -> dict[str, Any]:
     """The map of ``karte`` as a Plotly figure dict; ``geojson`` the boundaries of
     :func:`dashboard.selectors.karte.grenzen_geojson` (kaleido) or the placeholder the
-    browser replaces."""
+    browser replaces. ``legende`` False leaves out Plotly's legend (the map page has its
+    own, with counts, beside the map; the PDF keeps Plotly's)."""
     linie = 0.5 if karte.ebene == "kreis" else 0.3
     nach_klasse: dict[str, list[Gebiet]] = {}
     for g in karte.gebiete:
@@ -180,6 +183,7 @@ def karte_figur(karte: Karte, *, geojson: dict | str = "__geometrie__") -> dict[
         height=hoehe,
         margin={"l": 0, "r": 0, "t": 10, "b": 10},
         dragmode=False,
+        showlegend=legende,
         geo={
             "visible": False,
             "fitbounds": "locations",

@@ -189,7 +189,7 @@ def _karte_inhalt(
             land_ids=land_ids,
             piloten=f.piloten,
         )
-        inhalt = (daten, _json_fuer_script(karte_figur(daten)), _tabelle_html(daten))
+        inhalt = (daten, _json_fuer_script(karte_figur(daten, legende=False)), _tabelle_html(daten))
         cache.set(schluessel, inhalt, KARTE_CACHE_SEKUNDEN)
     return inhalt
 

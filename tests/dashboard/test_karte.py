@@ -122,6 +122,11 @@ def test_national_map_colours_every_kreis_by_the_engines_figures(client_minister
     assert gebiete["03241"].klasse == stil.KLASSE_NICHT  # Region Hannover: not committed
     assert gebiete[KELHEIM].zustaendig[0].text == "Landratsamt Kelheim"
 
+    # The page's own legend (with counts) stands beside the map, Plotly's is left out;
+    # the figure for the PDF keeps it.
+    assert _figur(response)["layout"]["showlegend"] is False
+    assert karte_figur(karte, geojson={})["layout"]["showlegend"] is True
+
     legende = {k.schluessel: n for k, n in karte.legende}
     assert legende["voll"] == 2
     assert legende["null"] == 1
