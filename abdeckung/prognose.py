@@ -126,6 +126,11 @@ def _zahl(wert: Decimal | float) -> Decimal:
     return Decimal(wert).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
 
+def _anzahl(n: int) -> str:
+    """A count with the German thousands separator: "1.384"."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _text(wert: Decimal | float) -> str:
     """A rate or a number of weeks as a German reader writes it: "0,25"."""
     return f"{_zahl(wert):f}".replace(".", ",")
@@ -379,11 +384,15 @@ def _prognose_berechnen(
         status, grund = IM_PLAN, "Alle zuständigen Behörden sind erreicht (flächendeckend)."
     elif tag > zusage.frist:
         status = NICHT_ERREICHBAR
-        grund = f"Die Frist ({_datum(zusage.frist)}) ist abgelaufen, {verbleibend} Behörden fehlen."
+        grund = (
+            f"Die Frist ({_datum(zusage.frist)}) ist abgelaufen, "
+            f"{_anzahl(verbleibend)} Behörden fehlen."
+        )
     elif geplant + rate * wochen < verbleibend:
         status = NICHT_ERREICHBAR
         grund = (
-            f"{verbleibend} Behörden fehlen; selbst {geplant} geplante Go-lives bis zur Frist "
+            f"{_anzahl(verbleibend)} Behörden fehlen; selbst {_anzahl(geplant)} geplante "
+            "Go-lives bis zur Frist "
             f"plus {_text(rate)} je Woche für {_text(wochen)} Wochen reichen nicht."
         )
     elif datum is None or datum > zusage.frist:
@@ -396,7 +405,8 @@ def _prognose_berechnen(
     elif anteil is not None and anteil >= huerden_schwelle:
         status = GEFAEHRDET
         grund = (
-            f"Blockierende Hürden betreffen {blockiert} von {verbleibend} offenen Behörden "
+            f"Blockierende Hürden betreffen {_anzahl(blockiert)} von "
+            f"{_anzahl(verbleibend)} offenen Behörden "
             f"(mindestens {_prozent(huerden_schwelle)})."
         )
     else:

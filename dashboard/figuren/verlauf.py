@@ -198,15 +198,17 @@ def burnup_figur(
             {
                 "xref": "paper",
                 "yref": "paper",
+                # Below the scope line (the total, at the top of the range), so the
+                # note does not hide it.
                 "x": 0.01,
-                "y": 0.98,
+                "y": 0.86,
                 "xanchor": "left",
                 "yanchor": "top",
                 "showarrow": False,
                 "align": "left",
                 "text": burnup.prognose_hinweis,
                 "font": {"size": 12, "color": stil.FARBE_PROGNOSE},
-                "bgcolor": "#ffffff",
+                "bgcolor": "rgba(255,255,255,0.85)",
             }
         )
     return {
