@@ -114,12 +114,13 @@ def test_national_kreis_map_filter_back_hover_and_click(
     unbekannt = sum(1 for f in farben.values() if f == _rgb(stil.KLASSE_UNBEKANNT.farbe))
     assert unbekannt == len(engine) - 3
 
-    # Plotly's own legend, with the counts per class.
-    legende = page.locator(".karte-chart .legend")
-    expect(legende).to_contain_text("100 % (flächendeckend) (2)")
-    expect(legende).to_contain_text("0 % (noch keine) (1)")
-    expect(legende).to_contain_text(f"unbekannt ({len(engine) - 3})")
-    expect(page.locator(".karte-legende")).to_contain_text("100 % (flächendeckend): 2 Kreise")
+    # The page's legend beside the map, with the counts per class (Plotly's own legend is
+    # left out in the browser: it covered part of the map).
+    expect(page.locator(".karte-chart .legend")).to_have_count(0)
+    legende = page.locator(".karte-legende")
+    expect(legende).to_contain_text("100 % (flächendeckend): 2 Kreise")
+    expect(legende).to_contain_text("0 % (noch keine): 1 Kreis")
+    expect(legende).to_contain_text(f"unbekannt: {len(engine) - 3} Kreise")
     expect(page.locator("#karte-stand-text")).to_contain_text("Stand:")
     assert_no_axe_violations(page, name="Karte Deutschland")
     screenshot(page, "karte-deutschland-fuehrerschein")
@@ -195,8 +196,8 @@ def test_bayern_gemeinde_map_with_pilots(angemeldete_seite, live_server, karten_
     kelheim = [a for a in farben if a.startswith(KELHEIM) and len(a) == 12]
     assert kelheim
     assert {farben[a] for a in kelheim} == {_rgb(stil.KLASSE_VOLL.farbe)}
-    legende = page.locator(".karte-chart .legend")
-    expect(legende).to_contain_text(f"100 % (flächendeckend) ({len(kelheim) + 1})")
+    legende = page.locator(".karte-legende")
+    expect(legende).to_contain_text(f"100 % (flächendeckend): {len(kelheim) + 1} Gemeinden")
     expect(legende).to_contain_text("Pilotkommune")
 
     screenshot(page, "karte-bayern-gemeinden-fuehrerschein")
@@ -244,7 +245,7 @@ def test_hessian_viewer_sees_bavaria_only_as_not_released(
     assert farben[KELHEIM] == _rgb(stil.KLASSE_NICHT_FREIGEGEBEN.farbe)
     assert farben["06411"] == _rgb(stil.KLASSE_UNBEKANNT.farbe)  # Darmstadt: Hessen's own
     # Every Kreis outside Hessen: 400 minus Hessen's 26.
-    expect(page.locator(".karte-chart .legend")).to_contain_text("nicht freigegeben (374)")
+    expect(page.locator(".karte-legende")).to_contain_text("nicht freigegeben: 374 Kreise")
     expect(page.get_by_label("Gebiet").locator("option")).to_have_count(2)  # Deutschland, Hessen
 
     hover = page.locator(".karte-chart .hoverlayer")
