@@ -33,4 +33,10 @@ app.conf.beat_schedule = {
         "task": "abdeckung.stichtag",
         "schedule": crontab(hour=0, minute=0, day_of_week="mon"),
     },
+    # Every Monday at 06:00 (after the Stichtag froze at 00:00): the steering reports of
+    # the newest Stichtag, one task per scope (national + each participating Land).
+    "berichte-woechentlich": {
+        "task": "berichte.woechentlich",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
 }

@@ -1,0 +1,389 @@
+"""The charts of the steering report: the dashboard's own figure definitions
+(:mod:`dashboard.figuren`) fed with the report's frozen figures, each with its text
+alternative (a sentence for ``alt`` and a data table printed right after the chart).
+
+Reads only; drawing them (kaleido → SVG) is :mod:`berichte.pdf`'s job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from abdeckung import regeln
+from abdeckung.models import Abdeckungsstand
+from abdeckung.regeln import quote_text
+from abdeckung.selectors import TrichterStufe
+from berichte.inhalt import NATIONAL, Bericht, LandAbschnitt, ZusageZeile, datum, zahl
+from dashboard.figuren.karte import karte_figur
+from dashboard.figuren.trichter import trichter_figur
+from dashboard.figuren.verlauf import burnup_figur
+from dashboard.selectors.karte import Karte, grenzen_bytes, karte_daten
+from dashboard.selectors.land import Burnup, BurnupPunkt, burnups_daten, trichter_aus_kennzahl
+from kommunen.models import Land
+from leistungen.models import Zusage
+
+
+@dataclass(frozen=True)
+class Tabelle:
+    """A data table; the first cell of each row is its row header."""
+
+    caption: str
+    kopf: tuple[str, ...]
+    zeilen: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Grafik:
+    """One chart: the Plotly figure, its size in the PDF (``breite``/``hoehe`` in CSS px for
+    kaleido), the ``alt`` text and the data table behind it."""
+
+    schluessel: str
+    titel: str
+    alt: str
+    figur: dict[str, Any]
+    tabelle: Tabelle
+    breite: int
+    hoehe: int
+    #: "svg" for charts; "png" for the map (thousands of outlines: a raster is ten times
+    #: faster to print and a quarter of the size).
+    format: str = "svg"
+    #: The boundaries (GeoJSON bytes) for traces whose ``geojson`` is the placeholder
+    #: ``"__geometrie__"``, as in the browser (``static/js/charts.js``).
+    grenzen: bytes | None = None
+    #: The drawn chart as a data URI (set by :meth:`Grafiken.gezeichnet`).
+    src: str = ""
+
+
+@dataclass(frozen=True)
+class LeistungGrafiken:
+    """The burn-up of one commitment, and its funnel in a Land report."""
+
+    zeile: ZusageZeile
+    burnup: Grafik
+    trichter: Grafik | None = None
+
+
+@dataclass(frozen=True)
+class LandGrafiken:
+    """The charts of one Land; in the national report the funnel is the Land's (all its
+    commitments, authority × service), in a Land report there is one per commitment."""
+
+    land_kurz: str
+    land_name: str
+    leistungen: tuple[LeistungGrafiken, ...]
+    trichter: Grafik | None = None
+
+
+@dataclass(frozen=True)
+class Grafiken:
+    laender: tuple[LandGrafiken, ...]
+    karte: Grafik
+
+    def alle(self) -> list[Grafik]:
+        grafiken = [self.karte]
+        for land in self.laender:
+            if land.trichter is not None:
+                grafiken.append(land.trichter)
+            for lg in land.leistungen:
+                grafiken.append(lg.burnup)
+                if lg.trichter is not None:
+                    grafiken.append(lg.trichter)
+        return grafiken
+
+    def gezeichnet(self, zeichnen: Callable[[Grafik], str]) -> Grafiken:
+        """The same charts with ``src`` set to ``zeichnen(grafik)``."""
+
+        def mit(g: Grafik) -> Grafik:
+            return replace(g, src=zeichnen(g))
+
+        def vielleicht(g: Grafik | None) -> Grafik | None:
+            return None if g is None else mit(g)
+
+        return Grafiken(
+            laender=tuple(
+                replace(
+                    land,
+                    trichter=vielleicht(land.trichter),
+                    leistungen=tuple(
+                        replace(lg, burnup=mit(lg.burnup), trichter=vielleicht(lg.trichter))
+                        for lg in land.leistungen
+                    ),
+                )
+                for land in self.laender
+            ),
+            karte=mit(self.karte),
+        )
+
+
+# --- burn-up -----------------------------------------------------------------------------------
+
+
+def _tabellenpunkte(burnup: Burnup) -> list[BurnupPunkt]:
+    """The points of the data table: the commitment start, the last point of every month
+    and the Stichtag (a weekly or daily series would fill pages)."""
+    if not burnup.ist:
+        return []
+    je_monat: dict[tuple[int, int], BurnupPunkt] = {}
+    for p in burnup.ist:
+        je_monat[(p.datum.year, p.datum.month)] = p
+    punkte = {burnup.ist[0].datum: burnup.ist[0], burnup.ist[-1].datum: burnup.ist[-1]}
+    punkte.update({p.datum: p for p in je_monat.values()})
+    return [punkte[d] for d in sorted(punkte)]
+
+
+def _burnup_grafik(burnup: Burnup, zeile: ZusageZeile) -> Grafik:
+    figur = burnup_figur(burnup)
+    letzter = burnup.letzter
+    p = zeile.prognose
+    if letzter is not None:
+        verlauf = (
+            f"von {zahl(burnup.ist[0].behoerden_live)} am {datum(burnup.ist[0].datum)} auf "
+            f"{zahl(letzter.behoerden_live)} von {zahl(letzter.behoerden_gesamt)} zuständigen "
+            f"Behörden am {datum(letzter.datum)} ({letzter.behoerden_text})"
+        )
+    else:
+        verlauf = "noch ohne Zahlen"
+    prognose = (
+        f"Prognose: {p.status_text}, volle Abdeckung "
+        + (f"am {datum(p.prognose_datum)}" if p.prognose_datum else "beim derzeitigen Tempo nie")
+        if p
+        else "keine Prognose"
+    )
+    alt = (
+        f"Burn-up-Diagramm {zeile.leistung_name} in {zeile.land_name}: angebundene Behörden "
+        f"{verlauf}; gestrichelte Ziellinie bis zu allen Behörden zur Frist "
+        f"{datum(burnup.frist)}; {prognose}. Die Werte stehen in der Tabelle unter dem Diagramm."
+    )
+    zeilen = [
+        (
+            datum(pt.datum),
+            f"{zahl(pt.behoerden_live)} von {zahl(pt.behoerden_gesamt)}",
+            pt.behoerden_text,
+            pt.bevoelkerung_text,
+        )
+        for pt in _tabellenpunkte(burnup)
+    ]
+    if burnup.ziel:
+        ende, ziel = burnup.ziel[-1]
+        zeilen.append(
+            (f"Ziel {datum(ende)}", f"{zahl(ziel)} von {zahl(ziel)}", quote_text(ziel, ziel), "–")
+        )
+    if p is not None and p.prognose_datum and letzter is not None and p.verbleibend:
+        zeilen.append(
+            (
+                f"Prognose {datum(p.prognose_datum)}",
+                f"{zahl(letzter.behoerden_gesamt)} von {zahl(letzter.behoerden_gesamt)}",
+                f"bei {str(p.rate_pro_woche).replace('.', ',')} Go-lives je Woche",
+                "–",
+            )
+        )
+    return Grafik(
+        schluessel=f"burnup-{zeile.land_kurz}-{zeile.ozg_id}",
+        titel=f"Verlauf: {zeile.leistung_name} in {zeile.land_name}",
+        alt=alt,
+        figur=figur,
+        tabelle=Tabelle(
+            caption=f"Werte zum Verlauf {zeile.leistung_name} in {zeile.land_name} "
+            "(Zusage, Monatsende, Stichtag; Ziel und Prognose)",
+            kopf=("Datum", "Behörden angebunden", "Anteil Behörden", "Anteil Bevölkerung"),
+            zeilen=tuple(zeilen),
+        ),
+        breite=820,
+        hoehe=380,
+    )
+
+
+# --- funnel ------------------------------------------------------------------------------------
+
+
+def _trichter_grafik(
+    stufen: list[TrichterStufe], *, schluessel: str, was: str, stichtag: dt.date, einheit: str
+) -> Grafik:
+    titel = f"Phasen: {was}"
+    figur = trichter_figur(stufen, titel=titel)
+    gesamt = sum(s.anzahl for s in stufen)
+    teile = [f"{s.bezeichnung} {zahl(s.anzahl)}" for s in stufen if s.anzahl]
+    alt = (
+        f"Balkendiagramm der Phasen {was} am {datum(stichtag)}: {zahl(gesamt)} {einheit}, "
+        "davon " + "; ".join(teile) + ". Die Werte stehen in der Tabelle neben dem Diagramm."
+    )
+    return Grafik(
+        schluessel=schluessel,
+        titel=titel,
+        alt=alt,
+        figur=figur,
+        tabelle=Tabelle(
+            caption=f"{einheit[:1].upper()}{einheit[1:]} je Status: {was}",
+            kopf=("Status", "Anzahl"),
+            zeilen=tuple((s.bezeichnung, zahl(s.anzahl)) for s in stufen),
+        ),
+        breite=620,
+        hoehe=360,
+    )
+
+
+def _leistung_trichter(zeile: ZusageZeile) -> Grafik:
+    return _trichter_grafik(
+        trichter_aus_kennzahl(zeile.kennzahl),
+        schluessel=f"trichter-{zeile.land_kurz}-{zeile.ozg_id}",
+        was=f"{zeile.leistung_name} in {zeile.land_name}",
+        stichtag=zeile.kennzahl.stichtag,
+        einheit="zuständige Behörden",
+    )
+
+
+def _land_trichter(abschnitt: LandAbschnitt, stichtag: dt.date) -> Grafik:
+    """The funnel of all commitments of a Land: the steps summed over its services."""
+    summe: dict[str, int] = defaultdict(int)
+    vorlage: dict[str, TrichterStufe] = {}
+    for zeile in abschnitt.zeilen:
+        for stufe in trichter_aus_kennzahl(zeile.kennzahl):
+            summe[stufe.status] += stufe.anzahl
+            vorlage.setdefault(stufe.status, stufe)
+    stufen = [replace(vorlage[s], anzahl=summe[s]) for s in regeln.TRICHTER if s in vorlage]
+    return _trichter_grafik(
+        stufen,
+        schluessel=f"trichter-{abschnitt.land_kurz}",
+        was=f"alle Zusagen in {abschnitt.land_name}",
+        stichtag=stichtag,
+        einheit="Behörde-Leistung-Paare",
+    )
+
+
+# --- map ---------------------------------------------------------------------------------------
+
+
+def _fuer_druck(figur: dict[str, Any]) -> dict[str, Any]:
+    """The map's figure laid out for paper: the legend under the map instead of over it
+    (on screen it floats over the sea; on a Land map it would hide areas)."""
+    layout = dict(figur["layout"])
+    layout["legend"] = {
+        **layout.get("legend", {}),
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": 0,
+        "yanchor": "top",
+        "bgcolor": "#ffffff",
+        "borderwidth": 0,
+    }
+    layout["margin"] = {**layout.get("margin", {}), "b": 90}
+    return {**figur, "layout": layout}
+
+
+def _karte_grafik(bericht: Bericht, land: Land | None) -> Grafik:
+    if land is None:
+        karte: Karte = karte_daten(
+            ebene="kreis",
+            land=None,
+            leistung=None,
+            metrik="bevoelkerung",
+            stichtag=bericht.stichtag,
+            art=Abdeckungsstand.Art.STICHTAG,
+            piloten=True,
+        )
+        grenzen = grenzen_bytes(ebene="kreis", land=None).roh
+        einheit = "Kreise"
+    else:
+        karte = karte_daten(
+            ebene="gemeinde",
+            land=land,
+            leistung=None,
+            metrik="bevoelkerung",
+            stichtag=bericht.stichtag,
+            art=Abdeckungsstand.Art.STICHTAG,
+            piloten=True,
+        )
+        grenzen = grenzen_bytes(ebene="gemeinde", land=land).roh
+        einheit = "Gemeinden"
+    figur = _fuer_druck(karte_figur(karte))
+    # The legend counts per Land: the text alternative of the map.
+    zaehlung: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for g in karte.gebiete:
+        zaehlung[g.klasse.text][g.land_kurz] += 1
+    laender = sorted({g.land_kurz for g in karte.gebiete})
+    mit_zahlen = [k for k in laender if k in karte.laender_mit_zahlen] if land is None else []
+    spalten = mit_zahlen + (["übrige Länder"] if land is None else [])
+    zeilen = []
+    for klasse, n in karte.legende:
+        werte = zaehlung[klasse.text]
+        zellen = [zahl(werte.get(k, 0)) for k in mit_zahlen]
+        if land is None:
+            zellen.append(zahl(sum(v for k, v in werte.items() if k not in mit_zahlen)))
+        zeilen.append((klasse.text, *zellen, zahl(n)))
+    legende = "; ".join(f"{klasse.text}: {zahl(n)} {einheit}" for klasse, n in karte.legende)
+    wo = land.name if land else "Deutschland"
+    alt = (
+        f"Karte {wo} nach {einheit}, eingefärbt nach dem Anteil der Einwohner, für die die "
+        f"zugesagten Leistungen am {datum(bericht.stichtag)} nutzbar sind: {legende}. "
+        + (
+            f"Pilotkommunen sind umrandet ({karte.anzahl_piloten}). "
+            if karte.anzahl_piloten
+            else ""
+        )
+        + "Die Anzahlen je Land stehen in der Tabelle unter der Karte."
+    )
+    return Grafik(
+        schluessel=f"karte-{bericht.scope}",
+        titel=f"Abdeckungskarte {wo} nach {einheit}",
+        alt=alt,
+        figur=figur,
+        tabelle=Tabelle(
+            caption=f"{einheit} je Klasse der Karte" + (" und Land" if land is None else ""),
+            kopf=("Klasse", *spalten, "gesamt" if land is None else einheit),
+            zeilen=tuple(zeilen),
+        ),
+        breite=720 if land is None else 760,
+        hoehe=820 if land is None else 780,
+        format="png",
+        grenzen=grenzen,
+    )
+
+
+def grafiken_bauen(bericht: Bericht) -> Grafiken:
+    """Every chart of the report from its frozen figures and forecasts: the map, a burn-up
+    per commitment, and the funnels (per commitment in a Land report, per Land in the
+    national one, where ten funnels would bury the overview)."""
+    land_objekte = {
+        land.kurz: land
+        for land in Land.objects.filter(kurz__in=[a.land_kurz for a in bericht.laender])
+    }
+    national = bericht.scope == NATIONAL
+    laender = []
+    for abschnitt in bericht.laender:
+        land = land_objekte[abschnitt.land_kurz]
+        zusagen = list(
+            Zusage.objects.filter(
+                land=land, leistung_id__in=[z.leistung_id for z in abschnitt.zeilen]
+            )
+            .select_related("leistung")
+            .order_by("leistung__ozg_id")
+        )
+        prognosen = {z.leistung_id: z.prognose for z in abschnitt.zeilen if z.prognose}
+        burnups = {
+            b.leistung_id: b
+            for b in burnups_daten(
+                land=land, zusagen=zusagen, stichtag=bericht.stichtag, prognosen=prognosen
+            )
+        }
+        laender.append(
+            LandGrafiken(
+                land_kurz=abschnitt.land_kurz,
+                land_name=abschnitt.land_name,
+                trichter=_land_trichter(abschnitt, bericht.stichtag) if national else None,
+                leistungen=tuple(
+                    LeistungGrafiken(
+                        zeile=zeile,
+                        burnup=_burnup_grafik(burnups[zeile.leistung_id], zeile),
+                        trichter=None if national else _leistung_trichter(zeile),
+                    )
+                    for zeile in abschnitt.zeilen
+                ),
+            )
+        )
+    karte_land = None if national else land_objekte[bericht.scope]
+    return Grafiken(laender=tuple(laender), karte=_karte_grafik(bericht, karte_land))
