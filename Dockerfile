@@ -6,10 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Pango/HarfBuzz and a font for the PDF reports (WeasyPrint).
+# Pango/HarfBuzz and a font for the PDF reports (WeasyPrint); Chromium draws the report's
+# charts (kaleido finds Debian's chromium on its own).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
