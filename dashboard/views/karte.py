@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
@@ -32,6 +35,47 @@ from rollout.http import HtmxHttpRequest
 #: How long a computed map is reused at most (changes with an audit event invalidate it
 #: at once, see ``daten_version``).
 KARTE_CACHE_SEKUNDEN = 120
+#: Computed maps kept per process (filters × data versions).
+KARTE_CACHE_EINTRAEGE = 32
+
+
+class _ProzessCache:
+    """Computed maps, kept in this process as they are (no pickling).
+
+    A Bayern Gemeinde map is ~2,200 objects plus megabytes of JSON and HTML: going through
+    Django's cache (pickled in the local-memory backend, sent over the network with Redis)
+    cost more on every request than it saved and left enough garbage to trigger the
+    collector on every twentieth request. Each web process computes a view once per data
+    version instead; the data version in the key makes a change visible at once."""
+
+    def __init__(self, *, eintraege: int, sekunden: float) -> None:
+        self._daten: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._sperre = threading.Lock()
+        self._eintraege = eintraege
+        self._sekunden = sekunden
+
+    def get(self, schluessel: str) -> Any:
+        with self._sperre:
+            eintrag = self._daten.get(schluessel)
+            if eintrag is None or eintrag[0] < time.monotonic():
+                self._daten.pop(schluessel, None)
+                return None
+            self._daten.move_to_end(schluessel)
+            return eintrag[1]
+
+    def set(self, schluessel: str, wert: Any) -> None:
+        with self._sperre:
+            self._daten[schluessel] = (time.monotonic() + self._sekunden, wert)
+            self._daten.move_to_end(schluessel)
+            while len(self._daten) > self._eintraege:
+                self._daten.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._sperre:
+            self._daten.clear()
+
+
+karten_cache = _ProzessCache(eintraege=KARTE_CACHE_EINTRAEGE, sekunden=KARTE_CACHE_SEKUNDEN)
 #: How long a browser may reuse the boundaries before it revalidates them (ETag).
 GRENZEN_MAX_AGE = 3600
 
@@ -178,7 +222,7 @@ def _karte_inhalt(
         selectors.daten_version(),
     ]
     schluessel = "karte:inhalt:v1:" + hashlib.sha256("/".join(teile).encode()).hexdigest()
-    inhalt = cache.get(schluessel)
+    inhalt = karten_cache.get(schluessel)
     if inhalt is None:
         daten = selectors.karte_daten(
             ebene="gemeinde" if f.ebene == "gemeinde" else "kreis",
@@ -190,7 +234,7 @@ def _karte_inhalt(
             piloten=f.piloten,
         )
         inhalt = (daten, _json_fuer_script(karte_figur(daten, legende=False)), _tabelle_html(daten))
-        cache.set(schluessel, inhalt, KARTE_CACHE_SEKUNDEN)
+        karten_cache.set(schluessel, inhalt)
     return inhalt
 
 

@@ -32,10 +32,12 @@ def karten_daten(admin_user_rc) -> None:  # type: ignore[no-untyped-def]
     """Boundaries loaded; Bayern's driving licences: Kelheim and Augsburg live, München
     in Klärung, the rest unknown."""
     from abdeckung.services import abdeckung_aktualisieren
+    from dashboard.views.karte import karten_cache
     from kommunen.services import grenzen_import
     from tests.abdeckung.helfer import alle_live, onboarding, status_setzen
 
     cache.clear()
+    karten_cache.clear()
     grenzen_import()
     alle_live(
         [onboarding(KELHEIM, FUEHRERSCHEIN), onboarding("097610000000", FUEHRERSCHEIN)],

@@ -21,6 +21,7 @@ from dashboard.selectors.karte import (
     grenzen_geojson,
     karte_daten,
 )
+from dashboard.views.karte import karten_cache
 from kommunen.models import Gemeinde, Grenze, Kreis, Land
 from leistungen.models import Leistung
 from tests.abdeckung.helfer import alle_live, onboarding, status_setzen
@@ -38,8 +39,10 @@ KARTE = "/karte/"
 @pytest.fixture(autouse=True)
 def _leerer_cache():  # type: ignore[no-untyped-def]
     cache.clear()
+    karten_cache.clear()
     yield
     cache.clear()
+    karten_cache.clear()
 
 
 @pytest.fixture
@@ -495,3 +498,17 @@ def test_area_names_are_the_models_display_names() -> None:
 
     for kreis in Kreis.objects.all():
         assert _kreis_bezeichnung(kreis.name, kreis.typ) == kreis.bezeichnung
+
+
+def test_process_cache_keeps_the_newest_maps_and_forgets_expired_ones() -> None:
+    from dashboard.views.karte import _ProzessCache
+
+    lru = _ProzessCache(eintraege=2, sekunden=60)
+    lru.set("a", 1)
+    lru.set("b", 2)
+    assert lru.get("a") == 1  # "a" is now the newest
+    lru.set("c", 3)
+    assert (lru.get("a"), lru.get("b"), lru.get("c")) == (1, None, 3)
+    abgelaufen = _ProzessCache(eintraege=2, sekunden=-1)
+    abgelaufen.set("a", 1)
+    assert abgelaufen.get("a") is None
