@@ -8,16 +8,16 @@ Reads only; drawing them (kaleido → SVG) is :mod:`berichte.pdf`'s job.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from abdeckung import regeln
 from abdeckung.models import Abdeckungsstand
 from abdeckung.regeln import quote_text
 from abdeckung.selectors import TrichterStufe
 from berichte.inhalt import NATIONAL, Bericht, LandAbschnitt, ZusageZeile, datum, zahl
+from berichte.national import NationalePrognose, nationaler_burnup, trichter_summe
 from dashboard.figuren.karte import karte_figur
 from dashboard.figuren.trichter import trichter_figur
 from dashboard.figuren.verlauf import burnup_figur
@@ -25,6 +25,11 @@ from dashboard.selectors.karte import Karte, grenzen_bytes, karte_daten
 from dashboard.selectors.land import Burnup, BurnupPunkt, burnups_daten, trichter_aus_kennzahl
 from kommunen.models import Land
 from leistungen.models import Zusage
+
+#: Format of the burn-ups and funnels: PNG (drawn at ``pdf.PNG_SKALA``, ≈ 230 dpi) rather
+#: than SVG: WeasyPrint draws an SVG's hundreds of nodes on every report (≈ 0.15 s each),
+#: a raster is embedded as is; the text is in the alt text and the table.
+DIAGRAMM_FORMAT = "png"
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,9 @@ class Grafik:
     tabelle: Tabelle
     breite: int
     hoehe: int
-    #: "svg" for charts; "png" for the map (thousands of outlines: a raster is ten times
-    #: faster to print and a quarter of the size).
-    format: str = "svg"
+    #: "png" (:data:`DIAGRAMM_FORMAT`; the map always: thousands of outlines as vectors cost
+    #: WeasyPrint seconds) or "svg".
+    format: str = DIAGRAMM_FORMAT
     #: The boundaries (GeoJSON bytes) for traces whose ``geojson`` is the placeholder
     #: ``"__geometrie__"``, as in the browser (``static/js/charts.js``).
     grenzen: bytes | None = None
@@ -69,25 +74,39 @@ class LeistungGrafiken:
 
 @dataclass(frozen=True)
 class LandGrafiken:
-    """The charts of one Land; in the national report the funnel is the Land's (all its
-    commitments, authority × service), in a Land report there is one per commitment."""
+    """The charts of one Land (a Land report): burn-up and funnel per commitment."""
 
     land_kurz: str
     land_name: str
     leistungen: tuple[LeistungGrafiken, ...]
-    trichter: Grafik | None = None
+
+
+@dataclass(frozen=True)
+class NationaleGrafiken:
+    """The burn-up of one committed service in the national report, summed over the Länder
+    that committed it (:mod:`berichte.national`)."""
+
+    ozg_id: str
+    leistung_name: str
+    laender: tuple[str, ...]
+    burnup: Grafik
 
 
 @dataclass(frozen=True)
 class Grafiken:
     laender: tuple[LandGrafiken, ...]
     karte: Grafik
+    #: The national report's burn-up per service and its one funnel (all services summed
+    #: over the Länder, the counts per service in its table); ``laender`` is then empty.
+    leistungen: tuple[NationaleGrafiken, ...] = ()
+    trichter: Grafik | None = None
 
     def alle(self) -> list[Grafik]:
         grafiken = [self.karte]
+        if self.trichter is not None:
+            grafiken.append(self.trichter)
+        grafiken.extend(ng.burnup for ng in self.leistungen)
         for land in self.laender:
-            if land.trichter is not None:
-                grafiken.append(land.trichter)
             for lg in land.leistungen:
                 grafiken.append(lg.burnup)
                 if lg.trichter is not None:
@@ -107,7 +126,6 @@ class Grafiken:
             laender=tuple(
                 replace(
                     land,
-                    trichter=vielleicht(land.trichter),
                     leistungen=tuple(
                         replace(lg, burnup=mit(lg.burnup), trichter=vielleicht(lg.trichter))
                         for lg in land.leistungen
@@ -116,6 +134,8 @@ class Grafiken:
                 for land in self.laender
             ),
             karte=mit(self.karte),
+            leistungen=tuple(replace(ng, burnup=mit(ng.burnup)) for ng in self.leistungen),
+            trichter=vielleicht(self.trichter),
         )
 
 
@@ -236,22 +256,153 @@ def _leistung_trichter(zeile: ZusageZeile) -> Grafik:
     )
 
 
-def _land_trichter(abschnitt: LandAbschnitt, stichtag: dt.date) -> Grafik:
-    """The funnel of all commitments of a Land: the steps summed over its services."""
-    summe: dict[str, int] = defaultdict(int)
-    vorlage: dict[str, TrichterStufe] = {}
-    for zeile in abschnitt.zeilen:
-        for stufe in trichter_aus_kennzahl(zeile.kennzahl):
-            summe[stufe.status] += stufe.anzahl
-            vorlage.setdefault(stufe.status, stufe)
-    stufen = [replace(vorlage[s], anzahl=summe[s]) for s in regeln.TRICHTER if s in vorlage]
-    return _trichter_grafik(
+def _nationaler_trichter(bericht: Bericht) -> Grafik:
+    """One funnel of all commitments summed over the Länder (authority × service pairs);
+    its table gives the counts per service, so no service's phases are lost in the sum."""
+    zeilen = bericht.zeilen
+    je_leistung: dict[str, list[ZusageZeile]] = defaultdict(list)
+    for z in zeilen:
+        je_leistung[z.ozg_id].append(z)
+    leistungen = sorted(je_leistung)
+    stufen = trichter_summe([z.kennzahl for z in zeilen])
+    spalten = {
+        ozg: {s.status: s.anzahl for s in trichter_summe([z.kennzahl for z in je_leistung[ozg]])}
+        for ozg in leistungen
+    }
+    grafik = _trichter_grafik(
         stufen,
-        schluessel=f"trichter-{abschnitt.land_kurz}",
-        was=f"alle Zusagen in {abschnitt.land_name}",
-        stichtag=stichtag,
+        schluessel=f"trichter-{NATIONAL}",
+        was=f"alle Zusagen in {_laender_text(len(bericht.laender))}",
+        stichtag=bericht.stichtag,
         einheit="Behörde-Leistung-Paare",
     )
+    tabelle = Tabelle(
+        caption="Zuständige Behörden je Status und Leistung, Summe der Länder mit Zusage",
+        kopf=("Status", *(je_leistung[o][0].leistung_name for o in leistungen), "gesamt"),
+        zeilen=tuple(
+            (
+                s.bezeichnung,
+                *(zahl(spalten[o].get(s.status, 0)) for o in leistungen),
+                zahl(s.anzahl),
+            )
+            for s in stufen
+        ),
+    )
+    return replace(grafik, tabelle=tabelle)
+
+
+def _laender_text(n: int) -> str:
+    return "1 Land" if n == 1 else f"{n} Ländern"
+
+
+def _nationale_burnup_grafik(
+    burnup: Burnup, prognose: NationalePrognose, zeilen: list[ZusageZeile]
+) -> Grafik:
+    figur = burnup_figur(burnup)
+    letzter = burnup.letzter
+    wo = _laender_text(len(zeilen))
+    if letzter is not None:
+        verlauf = (
+            f"von {zahl(burnup.ist[0].behoerden_live)} am {datum(burnup.ist[0].datum)} auf "
+            f"{zahl(letzter.behoerden_live)} von {zahl(letzter.behoerden_gesamt)} zuständigen "
+            f"Behörden am {datum(letzter.datum)} ({letzter.behoerden_text})"
+        )
+    else:
+        verlauf = "noch ohne Zahlen"
+    zaehlung = Counter(z.prognose_status for z in zeilen if z.prognose)
+    je_land = ", ".join(f"{n} {text}" for text, n in sorted(zaehlung.items()))
+    alt = (
+        f"Burn-up-Diagramm {burnup.leistung_name}, Summe über {wo}: angebundene Behörden "
+        f"{verlauf}; gestrichelte Ziellinie: Summe der Ziellinien der Länder bis zu allen "
+        f"Behörden zur jeweiligen Frist (späteste {datum(burnup.frist)}); Prognose: "
+        f"{prognose.text}"
+        + (f"; Prognose je Land: {je_land}" if je_land else "")
+        + ". Die Werte stehen in der Tabelle unter dem Diagramm."
+    )
+    tabelle = [
+        (
+            datum(pt.datum),
+            f"{zahl(pt.behoerden_live)} von {zahl(pt.behoerden_gesamt)}",
+            pt.behoerden_text,
+            pt.bevoelkerung_text,
+        )
+        for pt in _tabellenpunkte(burnup)
+    ]
+    if burnup.ziel:
+        ende, ziel = burnup.ziel[-1]
+        tabelle.append(
+            (f"Ziel {datum(ende)}", f"{zahl(ziel)} von {zahl(ziel)}", quote_text(ziel, ziel), "–")
+        )
+    if prognose.prognose_datum and letzter is not None and prognose.offen:
+        tabelle.append(
+            (
+                f"Prognose {datum(prognose.prognose_datum)}",
+                f"{zahl(letzter.behoerden_gesamt)} von {zahl(letzter.behoerden_gesamt)}",
+                f"zuletzt {prognose.letztes_land}",
+                "–",
+            )
+        )
+    return Grafik(
+        schluessel=f"burnup-{NATIONAL}-{burnup.ozg_id}",
+        titel=f"Verlauf: {burnup.leistung_name} in {wo}",
+        alt=alt,
+        figur=figur,
+        tabelle=Tabelle(
+            caption=f"Werte zum Verlauf {burnup.leistung_name}, Summe über {wo} "
+            "(erste Zusage, Monatsende, Stichtag; Ziel und Prognose)",
+            kopf=("Datum", "Behörden angebunden", "Anteil Behörden", "Anteil Bevölkerung"),
+            zeilen=tuple(tabelle),
+        ),
+        breite=820,
+        hoehe=380,
+    )
+
+
+def _nationale_grafiken(
+    bericht: Bericht, land_objekte: dict[str, Land]
+) -> tuple[NationaleGrafiken, ...]:
+    """One burn-up per committed service, summed over the Länder."""
+    je_leistung: dict[str, list[tuple[ZusageZeile, Burnup]]] = defaultdict(list)
+    for abschnitt in bericht.laender:
+        for zeile, burnup in zip(
+            abschnitt.zeilen, _land_burnups(abschnitt, land_objekte, bericht.stichtag), strict=True
+        ):
+            je_leistung[zeile.ozg_id].append((zeile, burnup))
+    ergebnis = []
+    for ozg in sorted(je_leistung):
+        paare = je_leistung[ozg]
+        zeilen = [z for z, _ in paare]
+        burnup, prognose = nationaler_burnup(
+            [b for _, b in paare], stichtag=bericht.stichtag, land_name=_laender_text(len(paare))
+        )
+        ergebnis.append(
+            NationaleGrafiken(
+                ozg_id=ozg,
+                leistung_name=zeilen[0].leistung_name,
+                laender=tuple(z.land_kurz for z in zeilen),
+                burnup=_nationale_burnup_grafik(burnup, prognose, zeilen),
+            )
+        )
+    return tuple(ergebnis)
+
+
+def _land_burnups(
+    abschnitt: LandAbschnitt, land_objekte: dict[str, Land], stichtag: dt.date
+) -> list[Burnup]:
+    """The burn-ups of a Land's commitments (order of ``abschnitt.zeilen``), with the
+    report's forecasts."""
+    land = land_objekte[abschnitt.land_kurz]
+    zusagen = list(
+        Zusage.objects.filter(land=land, leistung_id__in=[z.leistung_id for z in abschnitt.zeilen])
+        .select_related("leistung")
+        .order_by("leistung__ozg_id")
+    )
+    prognosen = {z.leistung_id: z.prognose for z in abschnitt.zeilen if z.prognose}
+    burnups = {
+        b.leistung_id: b
+        for b in burnups_daten(land=land, zusagen=zusagen, stichtag=stichtag, prognosen=prognosen)
+    }
+    return [burnups[z.leistung_id] for z in abschnitt.zeilen]
 
 
 # --- map ---------------------------------------------------------------------------------------
@@ -344,46 +495,47 @@ def _karte_grafik(bericht: Bericht, land: Land | None) -> Grafik:
     )
 
 
-def grafiken_bauen(bericht: Bericht) -> Grafiken:
-    """Every chart of the report from its frozen figures and forecasts: the map, a burn-up
-    per commitment, and the funnels (per commitment in a Land report, per Land in the
-    national one, where ten funnels would bury the overview)."""
+def karte_bauen(bericht: Bericht) -> Grafik:
+    """The report's map: Kreise of Germany (national) or the Land's Gemeinden."""
+    if bericht.scope == NATIONAL:
+        return _karte_grafik(bericht, None)
+    return _karte_grafik(bericht, Land.objects.get(kurz=bericht.scope))
+
+
+def grafiken_bauen(bericht: Bericht, *, karte: Grafik | None = None) -> Grafiken:
+    """Every chart of the report from its frozen figures and forecasts: the map and, in a
+    Land report, a burn-up and a funnel per commitment; in the national report one burn-up
+    per service summed over the Länder and one funnel of all services (its table per
+    service): the national picture; the detail per Land is in the summary table and in the
+    Land reports. ``karte``: the map if already built (:func:`karte_bauen`)."""
     land_objekte = {
         land.kurz: land
         for land in Land.objects.filter(kurz__in=[a.land_kurz for a in bericht.laender])
     }
-    national = bericht.scope == NATIONAL
+    if bericht.scope == NATIONAL:
+        return Grafiken(
+            laender=(),
+            karte=karte or _karte_grafik(bericht, None),
+            leistungen=_nationale_grafiken(bericht, land_objekte),
+            trichter=_nationaler_trichter(bericht),
+        )
     laender = []
     for abschnitt in bericht.laender:
-        land = land_objekte[abschnitt.land_kurz]
-        zusagen = list(
-            Zusage.objects.filter(
-                land=land, leistung_id__in=[z.leistung_id for z in abschnitt.zeilen]
-            )
-            .select_related("leistung")
-            .order_by("leistung__ozg_id")
-        )
-        prognosen = {z.leistung_id: z.prognose for z in abschnitt.zeilen if z.prognose}
-        burnups = {
-            b.leistung_id: b
-            for b in burnups_daten(
-                land=land, zusagen=zusagen, stichtag=bericht.stichtag, prognosen=prognosen
-            )
-        }
+        burnups = _land_burnups(abschnitt, land_objekte, bericht.stichtag)
         laender.append(
             LandGrafiken(
                 land_kurz=abschnitt.land_kurz,
                 land_name=abschnitt.land_name,
-                trichter=_land_trichter(abschnitt, bericht.stichtag) if national else None,
                 leistungen=tuple(
                     LeistungGrafiken(
                         zeile=zeile,
-                        burnup=_burnup_grafik(burnups[zeile.leistung_id], zeile),
-                        trichter=None if national else _leistung_trichter(zeile),
+                        burnup=_burnup_grafik(burnup, zeile),
+                        trichter=_leistung_trichter(zeile),
                     )
-                    for zeile in abschnitt.zeilen
+                    for zeile, burnup in zip(abschnitt.zeilen, burnups, strict=True)
                 ),
             )
         )
-    karte_land = None if national else land_objekte[bericht.scope]
-    return Grafiken(laender=tuple(laender), karte=_karte_grafik(bericht, karte_land))
+    return Grafiken(
+        laender=tuple(laender), karte=karte or _karte_grafik(bericht, land_objekte[bericht.scope])
+    )

@@ -28,7 +28,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from abdeckung import regeln
 from abdeckung.models import Abdeckungsstand
-from abdeckung.prognose import FENSTER_WOCHEN, IM_PLAN, Prognose
+from abdeckung.prognose import FENSTER_WOCHEN, IM_PLAN, NICHT_ERREICHBAR, Prognose
 from abdeckung.prognose import prognosen as prognosen_berechnen
 from abdeckung.selectors import abdeckung_am
 from abdeckung.services import Kennzahl, Zahl, tagesende
@@ -36,8 +36,10 @@ from audit.models import Ereignis
 from berichte.format import datum, dezimal, veraenderung, zahl
 from berichte.historie import huerden_stand, onboarding_staende
 from berichte.listen import (
+    LAND,
     Anzahl,
     HuerdenAbschnitt,
+    Kappung,
     Liste,
     PilotTabelle,
     aenderungen_der_woche,
@@ -46,6 +48,7 @@ from berichte.listen import (
     piloten_tabellen,
     ueberfaellige_golives,
 )
+from berichte.listen import NATIONAL as NATIONAL_KAPPUNG
 from kommunen.models import Gebietsstand, Land
 from leistungen.models import Zusage
 from leistungen.selectors import teilnehmende_laender
@@ -191,13 +194,21 @@ class Bericht:
     neu_blockiert: Liste
     verschoben: Liste
     huerden: HuerdenAbschnitt
+    #: Commitments off plan, the most urgent first (not reachable, then the most open
+    #: authorities), at most ``kappung.hoechstens``; all counted in ``ausser_plan_gesamt``.
     ausser_plan: tuple[ZusageZeile, ...]
+    ausser_plan_gesamt: int
     ueberfaellig: Liste
     ueberfaellig_je_zusage: tuple[Anzahl, ...]
     piloten: tuple[PilotTabelle, ...]
     annahmen: tuple[str, ...]
     demo: bool
     definitionen: dict[str, str] = field(default_factory=dict)
+    kappung: Kappung = LAND
+
+    @property
+    def ausser_plan_weitere(self) -> int:
+        return self.ausser_plan_gesamt - len(self.ausser_plan)
 
     @property
     def titel(self) -> str:
@@ -331,6 +342,18 @@ def _summen(zeilen: list[ZusageZeile]) -> tuple[SummenZeile, ...]:
     return tuple(ergebnis)
 
 
+def _ausser_plan(zeilen: list[ZusageZeile]) -> list[ZusageZeile]:
+    """The commitments off plan, the most urgent first: not reachable before at risk,
+    then the most authorities still open, then Land and service."""
+
+    def dringlichkeit(z: ZusageZeile) -> tuple[int, int, str, str]:
+        p = z.prognose
+        assert p is not None
+        return (0 if p.status == NICHT_ERREICHBAR else 1, -p.verbleibend, z.land_kurz, z.ozg_id)
+
+    return sorted((z for z in zeilen if not z.im_plan), key=dringlichkeit)
+
+
 def bericht_inhalt(*, scope: str, stichtag: dt.date) -> Bericht:
     """The content of the steering report for ``scope`` ("national" or a Land's code such
     as "BY") at the weekly ``stichtag`` (a Sunday with a frozen snapshot). Raises
@@ -342,6 +365,7 @@ def bericht_inhalt(*, scope: str, stichtag: dt.date) -> Bericht:
             "Sonntag (Stand Sonntag 24 Uhr)."
         )
     land_ids = {land.pk for land in laender}
+    kappung = NATIONAL_KAPPUNG if scope == NATIONAL else LAND
     snapshot = Abdeckungsstand.objects.filter(
         art=Abdeckungsstand.Art.STICHTAG, land_id__in=land_ids, kreis__isnull=True
     )
@@ -432,11 +456,15 @@ def bericht_inhalt(*, scope: str, stichtag: dt.date) -> Bericht:
         offen_am_stichtag,
         woche_von,
         stichtag,
+        kappung,
     )
     neu_live, nicht_mehr_live, neu_blockiert, verschoben = aenderungen_der_woche(
-        vorher_stand, jetzt_stand, datensaetze, huerden_je_datensatz, woche_von, stichtag
+        vorher_stand, jetzt_stand, datensaetze, huerden_je_datensatz, woche_von, stichtag, kappung
     )
-    ueberfaellig, ueberfaellig_je_zusage = ueberfaellige_golives(jetzt_stand, datensaetze, stichtag)
+    ueberfaellig, ueberfaellig_je_zusage = ueberfaellige_golives(
+        jetzt_stand, datensaetze, stichtag, kappung
+    )
+    ausser_plan = _ausser_plan(alle)
 
     gebietsstand = (
         Gebietsstand.objects.filter(importiert_am__lte=eingefroren["berechnet_am"])
@@ -471,11 +499,13 @@ def bericht_inhalt(*, scope: str, stichtag: dt.date) -> Bericht:
         neu_blockiert=neu_blockiert,
         verschoben=verschoben,
         huerden=huerden,
-        ausser_plan=tuple(z for z in alle if not z.im_plan),
+        ausser_plan=tuple(ausser_plan[: kappung.hoechstens]),
+        ausser_plan_gesamt=len(ausser_plan),
         ueberfaellig=ueberfaellig,
         ueberfaellig_je_zusage=ueberfaellig_je_zusage,
         piloten=piloten_tabellen(laender, zusagen, jetzt_stand, datensaetze, stichtag),
         annahmen=annahmen,
         demo=demo,
         definitionen=dict(regeln.DEFINITIONEN),
+        kappung=kappung,
     )

@@ -19,8 +19,11 @@ from kommunen.models import Land
 from leistungen.models import Behoerde, Zusage, Zustaendigkeit
 from onboarding.models import Huerde, Onboarding
 
-#: Longest list of authorities printed per table; the rest is counted ("… und 12 weitere").
+#: Longest list of authorities printed per table in a Land report, and in the national one
+#: (whose lists cover every Land: the full lists are in the Land reports and the cockpit);
+#: the rest is counted ("… und 12 weitere"), the totals stay exact.
 LISTE_HOECHSTENS = 40
+LISTE_HOECHSTENS_NATIONAL = 25
 #: Oldest / widest hurdles shown.
 HUERDEN_HOECHSTENS = 5
 
@@ -52,6 +55,8 @@ class Liste:
     gesamt: int
     #: The sentence printed instead of an empty table.
     leer: str
+    #: Where the rows left out are listed in full ("… und 12 weitere (vollständig …)").
+    vollstaendig: str = "im Rollout-Cockpit"
 
     @property
     def weitere(self) -> int:
@@ -93,7 +98,15 @@ class HuerdenAbschnitt:
     spaltensummen: tuple[int, ...]
     aelteste: tuple[HuerdeZeile, ...]
     breiteste: tuple[HuerdeZeile, ...]
+    #: Resolved in the reporting week (the first ``Kappung.hoechstens``; all counted in
+    #: ``geloest_gesamt``).
     geloest: tuple[HuerdeZeile, ...]
+    geloest_gesamt: int = 0
+    vollstaendig: str = "im Rollout-Cockpit"
+
+    @property
+    def geloest_weitere(self) -> int:
+        return self.geloest_gesamt - len(self.geloest)
 
 
 @dataclass(frozen=True)
@@ -147,12 +160,30 @@ def datensaetze_laden(land_ids: Iterable[int]) -> dict[int, Datensatz]:
     }
 
 
+@dataclass(frozen=True)
+class Kappung:
+    """How many rows a list of the report prints, and where the rest is listed."""
+
+    hoechstens: int = LISTE_HOECHSTENS
+    vollstaendig: str = "im Rollout-Cockpit"
+
+
+LAND = Kappung()
+NATIONAL = Kappung(LISTE_HOECHSTENS_NATIONAL, "in den Landesberichten und im Rollout-Cockpit")
+
+
 def _liste(
-    titel: str, beschreibung: str, eintraege: list[tuple[Any, BehoerdeZeile]], leer: str
+    titel: str,
+    beschreibung: str,
+    eintraege: list[tuple[Any, BehoerdeZeile]],
+    leer: str,
+    kappung: Kappung,
 ) -> Liste:
+    """The list sorted by its key (the most relevant rows first), cut to
+    ``kappung.hoechstens`` rows; ``gesamt`` counts all."""
     eintraege = sorted(eintraege, key=lambda e: e[0])
-    zeilen = tuple(z for _, z in eintraege[:LISTE_HOECHSTENS])
-    return Liste(titel, beschreibung, zeilen, len(eintraege), leer)
+    zeilen = tuple(z for _, z in eintraege[: kappung.hoechstens])
+    return Liste(titel, beschreibung, zeilen, len(eintraege), leer, kappung.vollstaendig)
 
 
 def _schluessel(d: Datensatz) -> tuple[str, str, str, str]:
@@ -185,7 +216,11 @@ def aenderungen_der_woche(
     huerden_je_datensatz: dict[int, list[str]],
     woche_von: dt.date,
     stichtag: dt.date,
+    kappung: Kappung = LAND,
 ) -> tuple[Liste, Liste, Liste, Liste]:
+    """The changes of the reporting week. Most relevant first: the newest go-lives and
+    fallbacks, blockages grouped by Land and service, removed go-live dates and the longest
+    postponements before dates that lapsed."""
     neu_live, nicht_mehr, blockiert, verschoben = [], [], [], []
     for pk, s in jetzt.items():
         d = datensaetze.get(pk)
@@ -195,43 +230,54 @@ def aenderungen_der_woche(
         abgedeckt = regeln.ist_abgedeckt(s.status)
         war_abgedeckt = v is not None and v.offen and regeln.ist_abgedeckt(v.status)
         v_status = status_text(v.status) if v is not None and v.offen else "–"
+        seit = _lokal(s.status_seit)
+        neueste = (-(seit or woche_von).toordinal(), *_schluessel(d))
         if abgedeckt and not war_abgedeckt:
-            neu_live.append(_eintrag(d, _lokal(s.status_seit), v_status, status_text(s.status)))
+            neu_live.append(_eintrag(d, seit, v_status, status_text(s.status), schluessel=neueste))
         if war_abgedeckt and not abgedeckt:
-            nicht_mehr.append(_eintrag(d, _lokal(s.status_seit), v_status, status_text(s.status)))
+            nicht_mehr.append(
+                _eintrag(d, seit, v_status, status_text(s.status), schluessel=neueste)
+            )
         if s.blockiert and not (v is not None and v.offen and v.blockiert):
             titel = "; ".join(huerden_je_datensatz.get(pk, []))
             blockiert.append(_eintrag(d, None, v_status, status_text(s.status), titel))
         if abgedeckt or v is None or v.geplant_golive is None:
             continue
         p0, p1 = v.geplant_golive, s.geplant_golive
-        hinweis = ""
+        hinweis, gewicht = "", 0
         if p1 is None:
-            hinweis = "Go-live-Termin entfernt"
+            hinweis, gewicht = "Go-live-Termin entfernt", -100_000
         elif p1 > p0:
-            hinweis = f"verschoben um {(p1 - p0).days} Tage"
+            hinweis, gewicht = f"verschoben um {(p1 - p0).days} Tage", -(p1 - p0).days
         elif p1 == p0 and woche_von <= p0 <= stichtag:
             hinweis = "Termin verstrichen, nicht live"
         if hinweis:
-            verschoben.append(_eintrag(d, p0, datum(p0), datum(p1), hinweis))
+            verschoben.append(
+                _eintrag(
+                    d, p0, datum(p0), datum(p1), hinweis, schluessel=(gewicht, *_schluessel(d))
+                )
+            )
     return (
         _liste(
             "Neu live",
             "Behörden, die in der Berichtswoche live gegangen sind (je Leistung)",
             neu_live,
             "In der Berichtswoche ist keine Behörde neu live gegangen.",
+            kappung,
         ),
         _liste(
             "Nicht mehr live",
             "Behörden, die in der Berichtswoche aus „live“ oder „betriebsfähig“ zurückfielen",
             nicht_mehr,
             "Keine Behörde ist in der Berichtswoche aus „live“ zurückgefallen.",
+            kappung,
         ),
         _liste(
             "Neu blockiert",
             "Behörden, die in der Berichtswoche durch eine Hürde blockiert wurden",
             blockiert,
             "In der Berichtswoche wurde keine Behörde blockiert.",
+            kappung,
         ),
         _liste(
             "Verschobene Go-live-Termine",
@@ -239,6 +285,7 @@ def aenderungen_der_woche(
             "ohne Go-live verstrichen sind",
             verschoben,
             "Kein geplanter Go-live-Termin wurde verschoben oder ist ungenutzt verstrichen.",
+            kappung,
         ),
     )
 
@@ -271,6 +318,7 @@ def huerden_abschnitt(
     offen_am_stichtag: set[int],
     woche_von: dt.date,
     stichtag: dt.date,
+    kappung: Kappung = LAND,
 ) -> tuple[HuerdenAbschnitt, dict[int, list[str]]]:
     offen, geloest = [], []
     je_datensatz: dict[int, list[str]] = defaultdict(list)
@@ -318,14 +366,24 @@ def huerden_abschnitt(
             spaltensummen=spaltensummen,
             aelteste=tuple(aelteste[:HUERDEN_HOECHSTENS]),
             breiteste=tuple(breiteste[:HUERDEN_HOECHSTENS]),
-            geloest=tuple(sorted(zeilen(geloest), key=lambda z: (z.geloest_am, z.titel))),
+            # The widest resolved hurdles first (most authorities unblocked).
+            geloest=tuple(
+                sorted(zeilen(geloest), key=lambda z: (-z.behoerden, z.geloest_am, z.titel))[
+                    : kappung.hoechstens
+                ]
+            ),
+            geloest_gesamt=len(geloest),
+            vollstaendig=kappung.vollstaendig,
         ),
         je_datensatz,
     )
 
 
 def ueberfaellige_golives(
-    jetzt: dict[int, DatensatzStand], datensaetze: dict[int, Datensatz], stichtag: dt.date
+    jetzt: dict[int, DatensatzStand],
+    datensaetze: dict[int, Datensatz],
+    stichtag: dt.date,
+    kappung: Kappung = LAND,
 ) -> tuple[Liste, tuple[Anzahl, ...]]:
     eintraege = []
     je_zusage: Counter[tuple[str, str, str]] = Counter()
@@ -353,6 +411,7 @@ def ueberfaellige_golives(
         "sind (die ältesten Termine zuerst)",
         eintraege,
         "Bei keiner Behörde ist ein geplanter Go-live-Termin verstrichen.",
+        kappung,
     )
     anzahlen = tuple(Anzahl(k, name, n) for (k, _, name), n in sorted(je_zusage.items()))
     return liste, anzahlen

@@ -8,10 +8,14 @@ title metadata (``<title>``), reading order of the HTML, ``alt`` texts for every
 a data table after it, real tables with captions and header scopes.
 
 Kaleido: one headless Chromium per process with two tabs (the machine has two cores),
-started on first use (about 4 s) and kept; all charts of a report go to it as one batch.
-Charts are SVG; the map is a PNG (thousands of outlines as vectors cost WeasyPrint several
-seconds). If a chart cannot be drawn the report fails with :class:`BerichtFehler`: a chart
-is never left out silently.
+started when a Celery worker process starts (:mod:`berichte.tasks`), else in the background
+while a report's content is read (about 4 s), and kept; all charts of a report go to it as
+one batch.
+Charts are PNGs at twice their size (``grafiken.DIAGRAMM_FORMAT``: WeasyPrint draws an SVG's
+nodes on every report; the map's thousands of outlines cost seconds); the map is drawn in a
+thread while the other charts are built. The report's WOFF2 fonts are handed to WeasyPrint
+already decompressed (:func:`_truetype`, cached). If a chart cannot be drawn the report
+fails with :class:`BerichtFehler`: a chart is never left out silently.
 """
 
 from __future__ import annotations
@@ -21,21 +25,25 @@ import atexit
 import base64
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import re
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from berichte.grafiken import Grafik, Grafiken, grafiken_bauen
+from berichte.grafiken import Grafik, Grafiken, grafiken_bauen, karte_bauen
 from berichte.inhalt import PROGRAMM, Bericht, BerichtFehler, bericht_inhalt
 from dashboard.context_processors import ATTRIBUTION_BKG, ATTRIBUTION_DESTATIS
 
@@ -46,6 +54,7 @@ __all__ = [
     "bericht_pdf",
     "grafiken_zeichnen",
     "zeichner_starten",
+    "zeichner_vorstarten",
 ]
 
 logger = logging.getLogger(__name__)
@@ -147,6 +156,28 @@ def zeichner_starten() -> None:
         _zeichner_holen()
 
 
+def _starten_im_hintergrund() -> None:
+    try:
+        zeichner_starten()
+    except Exception:  # noqa: BLE001 - the report retries and fails with a clear message
+        logger.warning("Chromium für die Diagramme ließ sich nicht vorstarten.", exc_info=True)
+
+
+def zeichner_vorstarten() -> threading.Thread | None:
+    """Start this process's Chromium in a background thread (returns it; None when it is
+    already running), so that the start overlaps other work: the content reads of a
+    report, or a Celery worker process's start (whose ``worker_process_init`` handlers
+    must return within seconds). A failure is logged; the next report retries."""
+    with _sperre:
+        if _zeichner is not None and _zeichner.pid == os.getpid():
+            return None
+    faden = threading.Thread(
+        target=_starten_im_hintergrund, name="bericht-kaleido-start", daemon=True
+    )
+    faden.start()
+    return faden
+
+
 def _zeichner_beenden() -> None:
     global _zeichner
     if _zeichner is not None and _zeichner.pid == os.getpid():
@@ -168,11 +199,18 @@ def _mit_geometrie(figur: dict[str, Any], url: str) -> dict[str, Any]:
 def grafiken_zeichnen(grafiken: Grafiken) -> Grafiken:
     """Draw every chart (one kaleido batch) and return them with ``src`` set to the image
     as a data URI. Raises :class:`BerichtFehler` if any chart cannot be drawn."""
-    alle = grafiken.alle()
+    bilder = _zeichnen(grafiken.alle())
+    return grafiken.gezeichnet(lambda g: bilder[g.schluessel])
+
+
+def _zeichnen(grafiken: list[Grafik]) -> dict[str, str]:
+    """Draw ``grafiken`` as one kaleido batch: their data URIs by ``schluessel``. Batches
+    may run at the same time (kaleido hands each chart the next free tab). Raises
+    :class:`BerichtFehler` if any chart cannot be drawn."""
     with tempfile.TemporaryDirectory(prefix="bericht-") as tmp:
         verzeichnis = Path(tmp)
         auftraege, pfade = [], {}
-        for i, g in enumerate(alle):
+        for i, g in enumerate(grafiken):
             figur = g.figur
             if g.grenzen is not None:
                 geojson = verzeichnis / f"grenzen-{i}.geojson"
@@ -193,19 +231,21 @@ def grafiken_zeichnen(grafiken: Grafiken) -> Grafiken:
                     "topojson": _topojson_url(),
                 }
             )
-        with _sperre:
-            try:
-                _zeichner_holen().zeichnen(auftraege)
-            except Exception as exc:
-                logger.exception("Kaleido konnte die Grafiken des Berichts nicht zeichnen.")
+        try:
+            with _sperre:
+                zeichner = _zeichner_holen()
+            zeichner.zeichnen(auftraege)
+        except Exception as exc:
+            logger.exception("Kaleido konnte die Grafiken des Berichts nicht zeichnen.")
+            with _sperre:
                 _zeichner_beenden()
-                raise BerichtFehler(
-                    "Die Diagramme des Berichts konnten nicht gezeichnet werden "
-                    f"(Kaleido/Chromium: {type(exc).__name__}: {exc}). Ohne sie wird der "
-                    "Bericht nicht erstellt."
-                ) from exc
+            raise BerichtFehler(
+                "Die Diagramme des Berichts konnten nicht gezeichnet werden "
+                f"(Kaleido/Chromium: {type(exc).__name__}: {exc}). Ohne sie wird der "
+                "Bericht nicht erstellt."
+            ) from exc
         bilder: dict[str, str] = {}
-        for g in alle:
+        for g in grafiken:
             pfad = pfade[g.schluessel]
             inhalt = pfad.read_bytes() if pfad.exists() else b""
             if not _ist_bild(inhalt, g.format):
@@ -216,6 +256,23 @@ def grafiken_zeichnen(grafiken: Grafiken) -> Grafiken:
                 inhalt = _svg_normalisieren(inhalt, g.schluessel)
             mime = "image/svg+xml" if g.format == "svg" else "image/png"
             bilder[g.schluessel] = f"data:{mime};base64," + base64.b64encode(inhalt).decode()
+    return bilder
+
+
+def _gezeichnete_grafiken(bericht: Bericht) -> Grafiken:
+    """Build and draw every chart of the report. The map (the slowest drawing) goes to
+    the renderer as soon as it is built, in a thread, while the burn-ups and funnels are
+    built (on this thread: they read the database) and drawn on the other tab."""
+    karte = karte_bauen(bericht)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bericht-karte") as pool:
+        karte_bild = pool.submit(_zeichnen, [karte])
+        try:
+            grafiken = grafiken_bauen(bericht, karte=karte)
+            bilder = _zeichnen([g for g in grafiken.alle() if g.schluessel != karte.schluessel])
+        except BaseException:
+            karte_bild.exception()  # wait for the map's thread; the first error wins
+            raise
+        bilder.update(karte_bild.result())
     return grafiken.gezeichnet(lambda g: bilder[g.schluessel])
 
 
@@ -243,13 +300,67 @@ def _platzhalter(g: Grafik) -> str:
     return ""
 
 
+# --- fonts ---------------------------------------------------------------------------------
+
+#: Decompressed fonts, per process (path of the WOFF2 → TrueType bytes).
+_schriften: dict[str, bytes] = {}
+
+
+def _truetype(pfad: Path) -> bytes:
+    """The TrueType bytes of a WOFF2 font: what WeasyPrint would decompress itself (with
+    fontTools, about 0.5 s per face, 2 s per report), kept per process and in a file cache
+    keyed by the font's checksum, so the bytes (and the PDF) are the same."""
+    schluessel = str(pfad)
+    if schluessel in _schriften:
+        return _schriften[schluessel]
+    import fontTools
+    from fontTools.ttLib import woff2
+
+    roh = pfad.read_bytes()
+    kennung = hashlib.sha256(roh + fontTools.version.encode()).hexdigest()[:32]
+    cache = Path(tempfile.gettempdir()) / "rollout-bericht-schriften" / f"{kennung}.ttf"
+    try:
+        ttf = cache.read_bytes()
+    except OSError:
+        ausgabe = io.BytesIO()
+        woff2.decompress(io.BytesIO(roh), ausgabe)
+        ttf = ausgabe.getvalue()
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            zwischen = cache.with_suffix(f".{os.getpid()}.tmp")
+            zwischen.write_bytes(ttf)
+            os.replace(zwischen, cache)
+        except OSError:  # a read-only temp directory: keep it in memory only
+            logger.info("Schrift-Cache %s nicht beschreibbar.", cache.parent, exc_info=True)
+    _schriften[schluessel] = ttf
+    return ttf
+
+
+def _url_holer() -> Any:
+    """WeasyPrint's URL fetcher, handing it the report's local WOFF2 fonts already
+    decompressed (:func:`_truetype`)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Holer(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:") and url.endswith(".woff2"):
+                pfad = Path(url2pathname(urlsplit(url).path))
+                return URLFetcherResponse(url, _truetype(pfad), {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
+
+    return Holer()
+
+
 # --- the document --------------------------------------------------------------------------
 
 
 def bericht_html(bericht: Bericht, *, erstellt_am: dt.datetime, bilder: bool = True) -> str:
     """The report's HTML; ``bilder=False`` leaves the charts undrawn (markup tests)."""
-    grafiken = grafiken_bauen(bericht)
-    grafiken = grafiken_zeichnen(grafiken) if bilder else grafiken.gezeichnet(_platzhalter)
+    grafiken = (
+        _gezeichnete_grafiken(bericht)
+        if bilder
+        else grafiken_bauen(bericht).gezeichnet(_platzhalter)
+    )
     return render_to_string(
         VORLAGE,
         {
@@ -271,12 +382,16 @@ def bericht_pdf(
     scope, a day without a frozen Stichtag snapshot, or a chart that cannot be drawn.
     ``erstellt_am`` (default: now) is printed on the cover: the only text that differs
     between two renderings of the same Stichtag."""
-    from weasyprint import HTML
-
+    # Chromium (about 3-4 s on first use in a process) starts while the content is read.
+    zeichner_vorstarten()
     bericht = bericht_inhalt(scope=scope, stichtag=stichtag)
     html = bericht_html(bericht, erstellt_am=erstellt_am or timezone.now())
+    from weasyprint import HTML
+
     basis = str(Path(settings.BASE_DIR) / "static") + "/"
-    pdf = HTML(string=html, base_url=basis).write_pdf(pdf_variant=PDF_VARIANTE, pdf_tags=True)
+    pdf = HTML(string=html, base_url=basis, url_fetcher=_url_holer()).write_pdf(
+        pdf_variant=PDF_VARIANTE, pdf_tags=True
+    )
     if not pdf:
         raise BerichtFehler("WeasyPrint hat kein PDF erzeugt.")
     return BerichtPdf(

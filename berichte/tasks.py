@@ -9,6 +9,7 @@ service; both are safe to run twice.
   one generation task per scope, so one failing scope does not stop the others.
 
 In the embedded default (no ``REDIS_URL``: ``task_always_eager``) both run in-process.
+A worker process starts the charts' Chromium when it starts (``worker_process_init``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import InterfaceError, OperationalError
 
 from berichte.models import ERZEUGEN_ZEITLIMIT
@@ -31,6 +33,16 @@ _RETRY: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": 3,
 }
+
+
+@worker_process_init.connect(weak=False)
+def _zeichner_im_worker_starten(**_: Any) -> None:
+    """A worker process starts the Chromium that draws the report's charts right away (in
+    the background: Celery expects this signal's handlers to return within seconds), so the
+    Monday reports do not pay its start. Not in the embedded eager mode (no worker)."""
+    from berichte.pdf import zeichner_vorstarten
+
+    zeichner_vorstarten()
 
 
 @shared_task(

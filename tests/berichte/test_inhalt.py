@@ -112,7 +112,14 @@ def test_forecast_is_the_engines_forecast_for_the_frozen_figures(szenario) -> No
         assert (z.prognose.status, z.prognose.prognose_datum) == (p.status, p.prognose_datum)
     # Nothing went live in the window except baseline records: no pace, not reachable.
     assert {z.prognose_status for z in b.zeilen} == {"nicht erreichbar"}
-    assert b.ausser_plan == tuple(b.zeilen)
+    assert sorted((z.land_kurz, z.ozg_id) for z in b.ausser_plan) == sorted(
+        (z.land_kurz, z.ozg_id) for z in b.zeilen
+    )
+    assert b.ausser_plan_gesamt == len(b.zeilen)
+    assert b.ausser_plan_weitere == 0
+    # The most urgent first: all not reachable, so the most open authorities lead.
+    offen = [z.prognose.verbleibend for z in b.ausser_plan if z.prognose]
+    assert offen == sorted(offen, reverse=True)
     assert "Bayern: 0 von 5 Zusagen im Plan, 5 nicht erreichbar." in b.laender[0].satz
 
 
