@@ -155,29 +155,23 @@ def _tabellenpunkte(burnup: Burnup) -> list[BurnupPunkt]:
     return [punkte[d] for d in sorted(punkte)]
 
 
-def _burnup_grafik(burnup: Burnup, zeile: ZusageZeile) -> Grafik:
-    figur = burnup_figur(burnup)
+def _verlauf_text(burnup: Burnup) -> str:
+    """The actual line of a burn-up in words (for its alt text)."""
     letzter = burnup.letzter
-    p = zeile.prognose
-    if letzter is not None:
-        verlauf = (
-            f"von {zahl(burnup.ist[0].behoerden_live)} am {datum(burnup.ist[0].datum)} auf "
-            f"{zahl(letzter.behoerden_live)} von {zahl(letzter.behoerden_gesamt)} zuständigen "
-            f"Behörden am {datum(letzter.datum)} ({letzter.behoerden_text})"
-        )
-    else:
-        verlauf = "noch ohne Zahlen"
-    prognose = (
-        f"Prognose: {p.status_text}, volle Abdeckung "
-        + (f"am {datum(p.prognose_datum)}" if p.prognose_datum else "beim derzeitigen Tempo nie")
-        if p
-        else "keine Prognose"
+    if letzter is None:
+        return "noch ohne Zahlen"
+    return (
+        f"von {zahl(burnup.ist[0].behoerden_live)} am {datum(burnup.ist[0].datum)} auf "
+        f"{zahl(letzter.behoerden_live)} von {zahl(letzter.behoerden_gesamt)} zuständigen "
+        f"Behörden am {datum(letzter.datum)} ({letzter.behoerden_text})"
     )
-    alt = (
-        f"Burn-up-Diagramm {zeile.leistung_name} in {zeile.land_name}: angebundene Behörden "
-        f"{verlauf}; gestrichelte Ziellinie bis zu allen Behörden zur Frist "
-        f"{datum(burnup.frist)}; {prognose}. Die Werte stehen in der Tabelle unter dem Diagramm."
-    )
+
+
+def _burnup_tabelle(
+    burnup: Burnup, *, caption: str, prognose: tuple[dt.date, str] | None
+) -> Tabelle:
+    """The values behind a burn-up: the table points, the target and, with ``prognose``
+    (projected date, how), the forecast row."""
     zeilen = [
         (
             datum(pt.datum),
@@ -192,25 +186,48 @@ def _burnup_grafik(burnup: Burnup, zeile: ZusageZeile) -> Grafik:
         zeilen.append(
             (f"Ziel {datum(ende)}", f"{zahl(ziel)} von {zahl(ziel)}", quote_text(ziel, ziel), "–")
         )
-    if p is not None and p.prognose_datum and letzter is not None and p.verbleibend:
-        zeilen.append(
-            (
-                f"Prognose {datum(p.prognose_datum)}",
-                f"{zahl(letzter.behoerden_gesamt)} von {zahl(letzter.behoerden_gesamt)}",
-                f"bei {str(p.rate_pro_woche).replace('.', ',')} Go-lives je Woche",
-                "–",
-            )
-        )
+    letzter = burnup.letzter
+    if prognose is not None and letzter is not None:
+        tag, wie = prognose
+        gesamt = zahl(letzter.behoerden_gesamt)
+        zeilen.append((f"Prognose {datum(tag)}", f"{gesamt} von {gesamt}", wie, "–"))
+    return Tabelle(
+        caption=caption,
+        kopf=("Datum", "Behörden angebunden", "Anteil Behörden", "Anteil Bevölkerung"),
+        zeilen=tuple(zeilen),
+    )
+
+
+def _burnup_grafik(burnup: Burnup, zeile: ZusageZeile) -> Grafik:
+    p = zeile.prognose
+    prognose = (
+        f"Prognose: {p.status_text}, volle Abdeckung "
+        + (f"am {datum(p.prognose_datum)}" if p.prognose_datum else "beim derzeitigen Tempo nie")
+        if p
+        else "keine Prognose"
+    )
+    alt = (
+        f"Burn-up-Diagramm {zeile.leistung_name} in {zeile.land_name}: angebundene Behörden "
+        f"{_verlauf_text(burnup)}; gestrichelte Ziellinie bis zu allen Behörden zur Frist "
+        f"{datum(burnup.frist)}; {prognose}. Die Werte stehen in der Tabelle unter dem Diagramm."
+    )
     return Grafik(
         schluessel=f"burnup-{zeile.land_kurz}-{zeile.ozg_id}",
         titel=f"Verlauf: {zeile.leistung_name} in {zeile.land_name}",
         alt=alt,
-        figur=figur,
-        tabelle=Tabelle(
+        figur=burnup_figur(burnup),
+        tabelle=_burnup_tabelle(
+            burnup,
             caption=f"Werte zum Verlauf {zeile.leistung_name} in {zeile.land_name} "
             "(Zusage, Monatsende, Stichtag; Ziel und Prognose)",
-            kopf=("Datum", "Behörden angebunden", "Anteil Behörden", "Anteil Bevölkerung"),
-            zeilen=tuple(zeilen),
+            prognose=(
+                (
+                    p.prognose_datum,
+                    f"bei {str(p.rate_pro_woche).replace('.', ',')} Go-lives je Woche",
+                )
+                if p is not None and p.prognose_datum and p.verbleibend
+                else None
+            ),
         ),
         breite=820,
         hoehe=380,
@@ -298,60 +315,31 @@ def _laender_text(n: int) -> str:
 def _nationale_burnup_grafik(
     burnup: Burnup, prognose: NationalePrognose, zeilen: list[ZusageZeile]
 ) -> Grafik:
-    figur = burnup_figur(burnup)
-    letzter = burnup.letzter
     wo = _laender_text(len(zeilen))
-    if letzter is not None:
-        verlauf = (
-            f"von {zahl(burnup.ist[0].behoerden_live)} am {datum(burnup.ist[0].datum)} auf "
-            f"{zahl(letzter.behoerden_live)} von {zahl(letzter.behoerden_gesamt)} zuständigen "
-            f"Behörden am {datum(letzter.datum)} ({letzter.behoerden_text})"
-        )
-    else:
-        verlauf = "noch ohne Zahlen"
     zaehlung = Counter(z.prognose_status for z in zeilen if z.prognose)
     je_land = ", ".join(f"{n} {text}" for text, n in sorted(zaehlung.items()))
     alt = (
         f"Burn-up-Diagramm {burnup.leistung_name}, Summe über {wo}: angebundene Behörden "
-        f"{verlauf}; gestrichelte Ziellinie: Summe der Ziellinien der Länder bis zu allen "
-        f"Behörden zur jeweiligen Frist (späteste {datum(burnup.frist)}); Prognose: "
-        f"{prognose.text}"
+        f"{_verlauf_text(burnup)}; gestrichelte Ziellinie: Summe der Ziellinien der Länder "
+        f"bis zu allen Behörden zur jeweiligen Frist (späteste {datum(burnup.frist)}); "
+        f"Prognose: {prognose.text}"
         + (f"; Prognose je Land: {je_land}" if je_land else "")
         + ". Die Werte stehen in der Tabelle unter dem Diagramm."
     )
-    tabelle = [
-        (
-            datum(pt.datum),
-            f"{zahl(pt.behoerden_live)} von {zahl(pt.behoerden_gesamt)}",
-            pt.behoerden_text,
-            pt.bevoelkerung_text,
-        )
-        for pt in _tabellenpunkte(burnup)
-    ]
-    if burnup.ziel:
-        ende, ziel = burnup.ziel[-1]
-        tabelle.append(
-            (f"Ziel {datum(ende)}", f"{zahl(ziel)} von {zahl(ziel)}", quote_text(ziel, ziel), "–")
-        )
-    if prognose.prognose_datum and letzter is not None and prognose.offen:
-        tabelle.append(
-            (
-                f"Prognose {datum(prognose.prognose_datum)}",
-                f"{zahl(letzter.behoerden_gesamt)} von {zahl(letzter.behoerden_gesamt)}",
-                f"zuletzt {prognose.letztes_land}",
-                "–",
-            )
-        )
     return Grafik(
         schluessel=f"burnup-{NATIONAL}-{burnup.ozg_id}",
         titel=f"Verlauf: {burnup.leistung_name} in {wo}",
         alt=alt,
-        figur=figur,
-        tabelle=Tabelle(
+        figur=burnup_figur(burnup),
+        tabelle=_burnup_tabelle(
+            burnup,
             caption=f"Werte zum Verlauf {burnup.leistung_name}, Summe über {wo} "
             "(erste Zusage, Monatsende, Stichtag; Ziel und Prognose)",
-            kopf=("Datum", "Behörden angebunden", "Anteil Behörden", "Anteil Bevölkerung"),
-            zeilen=tuple(tabelle),
+            prognose=(
+                (prognose.prognose_datum, f"zuletzt {prognose.letztes_land}")
+                if prognose.prognose_datum and prognose.offen
+                else None
+            ),
         ),
         breite=820,
         hoehe=380,
