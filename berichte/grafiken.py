@@ -2,7 +2,7 @@
 (:mod:`dashboard.figuren`) fed with the report's frozen figures, each with its text
 alternative (a sentence for ``alt`` and a data table printed right after the chart).
 
-Reads only; drawing them (kaleido → SVG) is :mod:`berichte.pdf`'s job.
+Reads only; drawing them (kaleido → JPEG) is :mod:`berichte.pdf`'s job.
 """
 
 from __future__ import annotations
@@ -26,11 +26,6 @@ from dashboard.selectors.land import Burnup, BurnupPunkt, burnups_daten, trichte
 from kommunen.models import Land
 from leistungen.models import Zusage
 
-#: Format of the burn-ups and funnels: PNG (drawn at ``pdf.PNG_SKALA``, ≈ 230 dpi) rather
-#: than SVG: WeasyPrint draws an SVG's hundreds of nodes on every report (≈ 0.15 s each),
-#: a raster is embedded as is; the text is in the alt text and the table.
-DIAGRAMM_FORMAT = "png"
-
 
 @dataclass(frozen=True)
 class Tabelle:
@@ -53,9 +48,6 @@ class Grafik:
     tabelle: Tabelle
     breite: int
     hoehe: int
-    #: "png" (:data:`DIAGRAMM_FORMAT`; the map always: thousands of outlines as vectors cost
-    #: WeasyPrint seconds) or "svg".
-    format: str = DIAGRAMM_FORMAT
     #: The boundaries (GeoJSON bytes) for traces whose ``geojson`` is the placeholder
     #: ``"__geometrie__"``, as in the browser (``static/js/charts.js``).
     grenzen: bytes | None = None
@@ -478,7 +470,6 @@ def _karte_grafik(bericht: Bericht, land: Land | None) -> Grafik:
         ),
         breite=720 if land is None else 760,
         hoehe=820 if land is None else 780,
-        format="png",
         grenzen=grenzen,
     )
 

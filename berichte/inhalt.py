@@ -88,6 +88,26 @@ class Wert:
     def veraenderung(self) -> str:
         return veraenderung(self.differenz)
 
+    @property
+    def kompakt(self) -> str:
+        """One line for the summary table: "93,33 % · 14/15 · +1" (share, connected of
+        responsible, change since the previous Stichtag)."""
+        return f"{self._quote_kurz} · {zahl(self.zahl.zaehler)}/{zahl(self.zahl.nenner)} · " + (
+            self.veraenderung
+        )
+
+    @property
+    def kurz(self) -> str:
+        """ "95,51 % · +1.234": share and change, for the population (whose counts are too
+        long for one line; they are in the totals and the Land reports' tables)."""
+        return f"{self._quote_kurz} · {self.veraenderung}"
+
+    @property
+    def _quote_kurz(self) -> str:
+        # "100,00 %" only when all are reached (shares are never rounded up); the table's
+        # header says so instead of "(flächendeckend)" in every cell.
+        return self.zahl.text.removesuffix(" (flächendeckend)")
+
 
 def _werte(k: Kennzahl, v: Kennzahl | None) -> tuple[Wert, Wert, Wert]:
     return (
@@ -137,6 +157,15 @@ class ZusageZeile:
         return text
 
     @property
+    def prognose_kurz(self) -> str:
+        """ "gefährdet · 10.01.2027": status and projected date on one line."""
+        if self.prognose is None:
+            return "–"
+        if self.prognose.prognose_datum is None:
+            return f"{self.prognose.status_text} · nie"
+        return f"{self.prognose.status_text} · {datum(self.prognose.prognose_datum)}"
+
+    @property
     def prognose_datum(self) -> str:
         """The projected date of full coverage, "nie" at a standstill."""
         if self.prognose is None:
@@ -169,6 +198,12 @@ class LandAbschnitt:
     @property
     def status_zaehlung(self) -> dict[str, int]:
         return dict(Counter(z.prognose.status for z in self.zeilen if z.prognose))
+
+    @property
+    def frist(self) -> dt.date | None:
+        """The deadline all of the Land's commitments share (None if they differ)."""
+        fristen = {z.frist for z in self.zeilen}
+        return fristen.pop() if len(fristen) == 1 else None
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -11,24 +11,25 @@ Kaleido: one headless Chromium per process with two tabs (the machine has two co
 started when a Celery worker process starts (:mod:`berichte.tasks`), else in the background
 while a report's content is read (about 4 s), and kept; all charts of a report go to it as
 one batch.
-Charts are PNGs at twice their size (``grafiken.DIAGRAMM_FORMAT``: WeasyPrint draws an SVG's
-nodes on every report; the map's thousands of outlines cost seconds); the map is drawn in a
-thread while the other charts are built. The report's WOFF2 fonts are handed to WeasyPrint
-already decompressed (:func:`_truetype`, cached). If a chart cannot be drawn the report
-fails with :class:`BerichtFehler`: a chart is never left out silently.
+Charts are JPEGs at twice their size (:data:`RASTER_SKALA`): WeasyPrint embeds a JPEG as it
+is, while it re-encodes every PNG (twice, with the alpha channel) and draws an SVG's
+thousands of nodes (the map's outlines) on every report; the text of each chart is in its
+alt text and data table. The map is drawn in a thread while the other charts are built. The
+images reach WeasyPrint through its URL fetcher (``bericht-grafik:<key>``), not as data URIs
+(megabytes of base64 for the HTML parser). The report's WOFF2 fonts are handed to
+WeasyPrint already decompressed (:func:`_truetype`, cached). If a chart cannot be drawn the
+report fails with :class:`BerichtFehler`: a chart is never left out silently.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import base64
 import datetime as dt
 import hashlib
 import io
 import logging
 import os
-import re
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -52,7 +53,6 @@ __all__ = [
     "BerichtPdf",
     "bericht_html",
     "bericht_pdf",
-    "grafiken_zeichnen",
     "zeichner_starten",
     "zeichner_vorstarten",
 ]
@@ -68,8 +68,20 @@ TABS = 2
 #: Seconds to start Chromium, and to draw one report's charts.
 START_SEKUNDEN = 60
 ZEICHNEN_SEKUNDEN = 120
-#: Scale of raster charts (the map): 2 × 760 px over 17 cm ≈ 230 dpi.
-PNG_SKALA = 2
+#: Scale of the charts: 2 × 760 px over 17 cm ≈ 230 dpi.
+RASTER_SKALA = 2
+#: Kaleido's image format (Chromium's JPEG quality 0.92: no visible artefacts at this size).
+FORMAT = "jpeg"
+#: URL scheme of the drawn charts in the report's HTML (served by :func:`_url_holer`).
+BILD_SCHEMA = "bericht-grafik:"
+
+
+@dataclass(frozen=True)
+class Bild:
+    """A drawn chart: JPEG bytes."""
+
+    mime: str
+    inhalt: bytes
 
 
 @dataclass(frozen=True)
@@ -90,13 +102,42 @@ def _topojson_url() -> str:
     return verzeichnis.as_uri() + "/"
 
 
+#: Charts a tab draws before its page (with plotly.js) is loaded afresh. Kaleido reloads it
+#: after every chart: about 0.15 s, half of a chart's time. Plotly.toImage purges its
+#: temporary plot, so one page can draw many; the reload now and then bounds what the tab of
+#: a long-lived worker may accumulate. A failed drawing restarts the whole renderer.
+NEU_LADEN_NACH = 50
+
+
+def _kaleido_klasse() -> Any:
+    import kaleido
+
+    class Kaleido(kaleido.Kaleido):  # type: ignore[misc]
+        """Kaleido (pinned version) with :data:`NEU_LADEN_NACH` instead of a reload after
+        every chart: it overrides the method that hands a tab back to the queue."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.seit_neu_geladen: dict[str, int] = {}
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            kennung = tab.tab.target_id
+            n = self.seit_neu_geladen.get(kennung, 0) + 1
+            if n >= NEU_LADEN_NACH:
+                await tab.reload()
+                n = 0
+            self.seit_neu_geladen[kennung] = n
+            await self.tabs_ready.put(tab)
+
+    return Kaleido
+
+
 class _Zeichner:
     """A kaleido instance on its own event loop thread: started once per process, used by
     one report at a time (a lock), restarted after a failure or in a forked child."""
 
     def __init__(self) -> None:
-        import kaleido
-
+        kaleido_klasse = _kaleido_klasse()
         self.pid = os.getpid()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
@@ -105,7 +146,7 @@ class _Zeichner:
         self._thread.start()
 
         async def oeffnen() -> Any:
-            k = kaleido.Kaleido(n=TABS, mathjax=False, timeout=ZEICHNEN_SEKUNDEN)
+            k = kaleido_klasse(n=TABS, mathjax=False, timeout=ZEICHNEN_SEKUNDEN)
             await k.open()
             return k
 
@@ -196,15 +237,8 @@ def _mit_geometrie(figur: dict[str, Any], url: str) -> dict[str, Any]:
     return {**figur, "data": data}
 
 
-def grafiken_zeichnen(grafiken: Grafiken) -> Grafiken:
-    """Draw every chart (one kaleido batch) and return them with ``src`` set to the image
-    as a data URI. Raises :class:`BerichtFehler` if any chart cannot be drawn."""
-    bilder = _zeichnen(grafiken.alle())
-    return grafiken.gezeichnet(lambda g: bilder[g.schluessel])
-
-
-def _zeichnen(grafiken: list[Grafik]) -> dict[str, str]:
-    """Draw ``grafiken`` as one kaleido batch: their data URIs by ``schluessel``. Batches
+def _zeichnen(grafiken: list[Grafik]) -> dict[str, Bild]:
+    """Draw ``grafiken`` as one kaleido batch: the images by ``schluessel``. Batches
     may run at the same time (kaleido hands each chart the next free tab). Raises
     :class:`BerichtFehler` if any chart cannot be drawn."""
     with tempfile.TemporaryDirectory(prefix="bericht-") as tmp:
@@ -216,17 +250,17 @@ def _zeichnen(grafiken: list[Grafik]) -> dict[str, str]:
                 geojson = verzeichnis / f"grenzen-{i}.geojson"
                 geojson.write_bytes(g.grenzen)
                 figur = _mit_geometrie(figur, geojson.as_uri())
-            pfad = verzeichnis / f"grafik-{i}.{g.format}"
+            pfad = verzeichnis / f"grafik-{i}.{FORMAT}"
             pfade[g.schluessel] = pfad
             auftraege.append(
                 {
                     "fig": figur,
                     "path": str(pfad),
                     "opts": {
-                        "format": g.format,
+                        "format": FORMAT,
                         "width": g.breite,
                         "height": g.hoehe,
-                        "scale": PNG_SKALA if g.format == "png" else 1,
+                        "scale": RASTER_SKALA,
                     },
                     "topojson": _topojson_url(),
                 }
@@ -244,25 +278,21 @@ def _zeichnen(grafiken: list[Grafik]) -> dict[str, str]:
                 f"(Kaleido/Chromium: {type(exc).__name__}: {exc}). Ohne sie wird der "
                 "Bericht nicht erstellt."
             ) from exc
-        bilder: dict[str, str] = {}
+        bilder: dict[str, Bild] = {}
         for g in grafiken:
             pfad = pfade[g.schluessel]
             inhalt = pfad.read_bytes() if pfad.exists() else b""
-            if not _ist_bild(inhalt, g.format):
-                raise BerichtFehler(
-                    f"Kaleido hat für die Grafik „{g.titel}“ kein {g.format.upper()} geliefert."
-                )
-            if g.format == "svg":
-                inhalt = _svg_normalisieren(inhalt, g.schluessel)
-            mime = "image/svg+xml" if g.format == "svg" else "image/png"
-            bilder[g.schluessel] = f"data:{mime};base64," + base64.b64encode(inhalt).decode()
+            if not inhalt.startswith(b"\xff\xd8\xff"):
+                raise BerichtFehler(f"Kaleido hat für die Grafik „{g.titel}“ kein Bild geliefert.")
+            bilder[g.schluessel] = Bild("image/jpeg", inhalt)
     return bilder
 
 
-def _gezeichnete_grafiken(bericht: Bericht) -> Grafiken:
-    """Build and draw every chart of the report. The map (the slowest drawing) goes to
-    the renderer as soon as it is built, in a thread, while the burn-ups and funnels are
-    built (on this thread: they read the database) and drawn on the other tab."""
+def _gezeichnete_grafiken(bericht: Bericht) -> tuple[Grafiken, dict[str, Bild]]:
+    """Build and draw every chart of the report: the charts with ``src`` pointing to their
+    image (:data:`BILD_SCHEMA`), and the images by that URL. The map (the slowest drawing)
+    goes to the renderer as soon as it is built, in a thread, while the burn-ups and funnels
+    are built (on this thread: they read the database) and drawn on the other tab."""
     karte = karte_bauen(bericht)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bericht-karte") as pool:
         karte_bild = pool.submit(_zeichnen, [karte])
@@ -273,27 +303,10 @@ def _gezeichnete_grafiken(bericht: Bericht) -> Grafiken:
             karte_bild.exception()  # wait for the map's thread; the first error wins
             raise
         bilder.update(karte_bild.result())
-    return grafiken.gezeichnet(lambda g: bilder[g.schluessel])
-
-
-_UID = re.compile(rb'id="defs-([0-9a-f]{6})"')
-
-
-def _svg_normalisieren(svg: bytes, schluessel: str) -> bytes:
-    """Plotly names the clip paths and defs of every drawing with a random id; replace it by
-    one derived from the chart, so the same figure gives the same bytes (an archived PDF
-    re-rendered for the same Stichtag is byte-identical)."""
-    treffer = _UID.search(svg)
-    if treffer is None:
-        return svg
-    neu = hashlib.sha256(schluessel.encode()).hexdigest()[:6].encode()
-    return re.sub(rb"(?<=[A-Za-z-])" + re.escape(treffer.group(1)), neu, svg)
-
-
-def _ist_bild(inhalt: bytes, format: str) -> bool:  # noqa: A002
-    if format == "png":
-        return inhalt.startswith(b"\x89PNG")
-    return b"<svg" in inhalt[:2000]
+    return (
+        grafiken.gezeichnet(lambda g: BILD_SCHEMA + g.schluessel),
+        {BILD_SCHEMA + schluessel: bild for schluessel, bild in bilder.items()},
+    )
 
 
 def _platzhalter(g: Grafik) -> str:
@@ -336,31 +349,38 @@ def _truetype(pfad: Path) -> bytes:
     return ttf
 
 
-def _url_holer() -> Any:
-    """WeasyPrint's URL fetcher, handing it the report's local WOFF2 fonts already
-    decompressed (:func:`_truetype`)."""
+def _url_holer(bilder: dict[str, Bild] | None = None) -> Any:
+    """WeasyPrint's URL fetcher, handing it the drawn charts (``bilder`` by URL) and the
+    report's local WOFF2 fonts already decompressed (:func:`_truetype`)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class Holer(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(BILD_SCHEMA):
+                bild = (bilder or {}).get(url)
+                if bild is None:
+                    raise BerichtFehler(f"Die Grafik {url} wurde nicht gezeichnet.")
+                return URLFetcherResponse(url, bild.inhalt, {"Content-Type": bild.mime})
             if url.startswith("file:") and url.endswith(".woff2"):
                 pfad = Path(url2pathname(urlsplit(url).path))
                 return URLFetcherResponse(url, _truetype(pfad), {"Content-Type": "font/ttf"})
             return super().fetch(url, headers)
 
-    return Holer()
+    # A resource that cannot be fetched stops the rendering (WeasyPrint would leave a chart
+    # or a font out with a log line).
+    return Holer(fail_on_errors=True)
 
 
 # --- the document --------------------------------------------------------------------------
 
 
-def bericht_html(bericht: Bericht, *, erstellt_am: dt.datetime, bilder: bool = True) -> str:
-    """The report's HTML; ``bilder=False`` leaves the charts undrawn (markup tests)."""
-    grafiken = (
-        _gezeichnete_grafiken(bericht)
-        if bilder
-        else grafiken_bauen(bericht).gezeichnet(_platzhalter)
-    )
+def bericht_html(bericht: Bericht, *, erstellt_am: dt.datetime) -> str:
+    """The report's HTML with the charts undrawn (``src`` empty: what the markup tests
+    read)."""
+    return _html(bericht, grafiken_bauen(bericht).gezeichnet(_platzhalter), erstellt_am)
+
+
+def _html(bericht: Bericht, grafiken: Grafiken, erstellt_am: dt.datetime) -> str:
     return render_to_string(
         VORLAGE,
         {
@@ -385,13 +405,20 @@ def bericht_pdf(
     # Chromium (about 3-4 s on first use in a process) starts while the content is read.
     zeichner_vorstarten()
     bericht = bericht_inhalt(scope=scope, stichtag=stichtag)
-    html = bericht_html(bericht, erstellt_am=erstellt_am or timezone.now())
+    grafiken, bilder = _gezeichnete_grafiken(bericht)
+    html = _html(bericht, grafiken, erstellt_am or timezone.now())
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
     basis = str(Path(settings.BASE_DIR) / "static") + "/"
-    pdf = HTML(string=html, base_url=basis, url_fetcher=_url_holer()).write_pdf(
-        pdf_variant=PDF_VARIANTE, pdf_tags=True
-    )
+    try:
+        pdf = HTML(string=html, base_url=basis, url_fetcher=_url_holer(bilder)).write_pdf(
+            pdf_variant=PDF_VARIANTE, pdf_tags=True
+        )
+    except FatalURLFetchingError as exc:
+        raise BerichtFehler(
+            f"Der Bericht konnte nicht gesetzt werden: {exc} ({exc.__cause__})."
+        ) from exc
     if not pdf:
         raise BerichtFehler("WeasyPrint hat kein PDF erzeugt.")
     return BerichtPdf(

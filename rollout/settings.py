@@ -198,7 +198,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL") or "INFO"},
-    # The chart renderer of the steering report (kaleido and its Chromium driver) logs every
-    # browser tab it hands out at INFO: warnings and errors are what an operator needs.
-    "loggers": {name: {"level": "WARNING"} for name in ("kaleido", "choreographer", "logistro")},
+    # The steering report's chart renderer (kaleido and its Chromium driver) logs every
+    # browser tab it hands out at INFO, WeasyPrint every page it lays out: warnings and
+    # errors are what an operator needs.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("kaleido", "choreographer", "logistro", "weasyprint.progress")
+    },
 }

@@ -209,21 +209,15 @@ def test_national_report_refuses_a_stichtag_frozen_without_one_land(szenario) ->
 
 
 def test_a_change_after_the_stichtag_does_not_change_the_report(szenario) -> None:  # type: ignore[no-untyped-def]
-    vorher = bericht_html(
-        bericht_inhalt(scope="BY", stichtag=STICHTAG_2), erstellt_am=ERSTELLT, bilder=False
-    )
+    vorher = bericht_html(bericht_inhalt(scope="BY", stichtag=STICHTAG_2), erstellt_am=ERSTELLT)
     national_vorher = bericht_html(
-        bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT, bilder=False
+        bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT
     )
     aenderungen_nach_stichtag_2(szenario)
-    nachher = bericht_html(
-        bericht_inhalt(scope="BY", stichtag=STICHTAG_2), erstellt_am=ERSTELLT, bilder=False
-    )
+    nachher = bericht_html(bericht_inhalt(scope="BY", stichtag=STICHTAG_2), erstellt_am=ERSTELLT)
     assert nachher == vorher
     assert (
-        bericht_html(
-            bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT, bilder=False
-        )
+        bericht_html(bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT)
         == national_vorher
     )
     assert HUERDE_DANACH not in nachher
@@ -273,7 +267,7 @@ def test_demo_notice_only_for_demo_progress_frozen_into_the_snapshot(szenario) -
     snapshot_erstellen(stichtag=frueher, art="stichtag")
     b = bericht_inhalt(scope="BY", stichtag=frueher)
     assert b.demo is True
-    html = bericht_html(b, erstellt_am=ERSTELLT, bilder=False)
+    html = bericht_html(b, erstellt_am=ERSTELLT)
     assert "Demo-Daten:" in html
 
 

@@ -172,12 +172,12 @@ def test_national_charts_are_one_burnup_per_service_and_one_funnel(szenario: Any
 @pytest.mark.django_db
 def test_national_forecast_rule_is_stated_and_land_reports_unchanged(szenario: Any) -> None:
     national = bericht_html(
-        bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT, bilder=False
+        bericht_inhalt(scope=NATIONAL, stichtag=STICHTAG_2), erstellt_am=ERSTELLT
     )
     assert "Phasen aller Leistungen" in national
     assert "national erst flächendeckend, wenn sie es in jedem Land ist" in national
     by = bericht_inhalt(scope="BY", stichtag=STICHTAG_2)
-    land = bericht_html(by, erstellt_am=ERSTELLT, bilder=False)
+    land = bericht_html(by, erstellt_am=ERSTELLT)
     assert "Phasen aller Leistungen" not in land
     assert "national erst flächendeckend" not in land
     g = grafiken_bauen(by)
