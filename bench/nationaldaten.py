@@ -145,12 +145,12 @@ class _Verlauf:
     def _schreiben(
         self, o: Any, neu: dict[str, Any], zeitpunkt: dt.datetime, beschreibung: str = ""
     ) -> None:
-        # onboarding.services.bearbeiten._onboarding_schreiben
+        # onboarding.services.bearbeiten.datensatz.onboarding_schreiben
         from audit.models import Aktion
         from audit.services import aenderungen_ermitteln, ereignis_bauen
         from onboarding.models import Status
         from onboarding.services._basis import STATUS_RANG, onboarding_werte, tag_von
-        from onboarding.services.bearbeiten import _status_label
+        from onboarding.services.bearbeiten._gemeinsam import status_label
 
         heute = tag_von(zeitpunkt)
         vorher = onboarding_werte(o)
@@ -181,9 +181,7 @@ class _Verlauf:
         aenderungen["version"] = [version, version + 1]
         if not beschreibung:
             if "status" in aenderungen:
-                beschreibung = (
-                    f"Status: {_status_label(alt_status)} → {_status_label(neuer_status)}"
-                )
+                beschreibung = f"Status: {status_label(alt_status)} → {status_label(neuer_status)}"
                 if neuer_status in (Status.LIVE, Status.BETRIEBSFAEHIG):
                     beschreibung += f" (bestätigt von {self.user})"
             else:
@@ -240,7 +238,7 @@ class _Verlauf:
     def _weiterschalten(self, o: Any, zeitpunkt: dt.datetime, punkte: list[Any]) -> None:
         from onboarding.models import Status
         from onboarding.services._basis import VORAUSSETZUNGEN, fehlende_pflichtpunkte
-        from onboarding.services.bearbeiten import _status_label
+        from onboarding.services.bearbeiten._gemeinsam import status_label
 
         naechster = {Status.PHASE_1: Status.PHASE_2, Status.PHASE_2: Status.PHASE_3}
         while o.status in naechster:
@@ -254,8 +252,8 @@ class _Verlauf:
                 zeitpunkt,
                 beschreibung=(
                     f"Phase {phase} abgeschlossen (alle Pflichtpunkte erledigt oder "
-                    f"verzichtet): Status automatisch {_status_label(o.status)} → "
-                    f"{_status_label(ziel)}"
+                    f"verzichtet): Status automatisch {status_label(o.status)} → "
+                    f"{status_label(ziel)}"
                 ),
             )
 

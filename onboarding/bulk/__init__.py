@@ -3,6 +3,9 @@
 
 - :mod:`onboarding.bulk.format`: columns, file reading, cell values.
 - :mod:`onboarding.bulk.verarbeitung`: ``massenimport_pruefen`` / ``massenimport_anwenden``.
+  Their steps: :mod:`.planung` (load what the rows refer to) and :mod:`.pruefung` (check
+  each row) build the :mod:`.plan` of every row, :mod:`.simulation` checks it against the
+  services' rules in memory, :mod:`.ausfuehrung` applies it through the services.
 - :mod:`onboarding.bulk.export`: ``export_csv`` / ``export_xlsx`` for any record queryset.
 """
 

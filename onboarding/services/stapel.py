@@ -49,10 +49,8 @@ from onboarding.services._basis import (
     tag_von,
 )
 from onboarding.services.bearbeiten import (
-    _RELATED,
     GemerkteRechte,
     Schritt,
-    _konflikt,
     daten_lesen,
     felder_rechte_pruefen,
     geaendert_von,
@@ -60,6 +58,7 @@ from onboarding.services.bearbeiten import (
     punkt_schritt,
     weiterschalten_text,
 )
+from onboarding.services.bearbeiten._gemeinsam import ONBOARDING_RELATED, onboarding_konflikt
 
 _LADEN = 2000  # ids per loading query
 _SCHREIBEN = 1000  # rows per batched UPDATE
@@ -223,7 +222,7 @@ def _onboardings_laden(ids: set[int]) -> dict[int, Onboarding]:
         for o in (
             Onboarding.objects.select_for_update(of=("self",))
             # zusage__leistung and vorlage__leistung: their names go into audit values.
-            .select_related(*_RELATED, "zusage__leistung", "vorlage__leistung")
+            .select_related(*ONBOARDING_RELATED, "zusage__leistung", "vorlage__leistung")
             .filter(pk__in=stueck)
             .order_by("pk")
         ):
@@ -295,7 +294,7 @@ def _planen(
         if aenderung.daten:
             neu = daten_lesen(_teams_einsetzen(aenderung.daten, teams))
             felder_rechte_pruefen(rechte=rechte, onboarding=onboarding, neu=neu)
-        raise _konflikt(onboarding.pk, aenderung.version)
+        raise onboarding_konflikt(onboarding.pk, aenderung.version)
     zeile = _Zeile(position=position, onboarding=onboarding, start_version=onboarding.version)
     eigene = punkte.get(onboarding.pk, [])
     nach_id = {p.pk: p for p in eigene if isinstance(p, Checklistenpunkt)}
@@ -394,14 +393,14 @@ def _konflikt_von(zeile: _Zeile) -> Konflikt:
     """The conflict of a change whose conditional UPDATE found another version."""
     aktuell = Onboarding.objects.filter(pk=zeile.onboarding.pk).values_list("version", flat=True)
     if zeile.felder and list(aktuell) != [zeile.start_version]:
-        return _konflikt(zeile.onboarding.pk, zeile.start_version)
+        return onboarding_konflikt(zeile.onboarding.pk, zeile.start_version)
     for pk, version in zeile.punkt_start_version.items():
         punkt = Checklistenpunkt.objects.get(pk=pk)
         if punkt.version != version:
             return Konflikt(
                 aktuell=punkt, ereignisse=ereignisse_seit(objekt=punkt, version=version)
             )
-    return _konflikt(zeile.onboarding.pk, zeile.start_version)
+    return onboarding_konflikt(zeile.onboarding.pk, zeile.start_version)
 
 
 # --- Writing ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Presentation helpers for the roll-in pages: German labels for audit changes, badge
-classes, the current phase of a record. Pure formatting, no rules."""
+classes, the current phase of a record, what the other person changed in a version
+conflict. Pure formatting, no rules."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 
 from audit.models import Ereignis
 from onboarding.models import Onboarding, Status
@@ -202,3 +204,20 @@ def person(user: Any) -> str:
     if user is None:
         return "System"
     return user.get_full_name() or user.get_username()
+
+
+def konflikt_anzeige(konflikt: Exception) -> list[dict[str, Any]]:
+    """What the other person changed, from ``Konflikt.ereignisse``: who, when, field:
+    before → after."""
+    ereignisse = list(getattr(konflikt, "ereignisse", []) or [])
+    namen = bezogene_namen(ereignisse)
+    return [
+        {
+            "wer": person(e.user),
+            "wann": timezone.localtime(e.zeitpunkt),
+            "quelle": e.get_quelle_display(),
+            "beschreibung": e.beschreibung,
+            "aenderungen": aenderungen_lesbar(e, namen),
+        }
+        for e in ereignisse
+    ]

@@ -30,45 +30,15 @@ from onboarding.forms import (
     OnboardingForm,
 )
 from onboarding.models import Checklistenpunkt, Onboarding, Status
-from onboarding.views.anzeige import (
-    aenderungen_lesbar,
-    aktuelle_phase,
-    bezogene_namen,
-    person,
-    status_badge,
-)
+from onboarding.views._schreiben import Ergebnis, formfehler, gesehene_werte, roh, schreiben
+from onboarding.views.anzeige import aktuelle_phase, konflikt_anzeige, status_badge
 from rollout.http import HtmxHttpRequest
 
 EREIGNIS = "onboarding-geaendert"
 TEILE = ("kopf", "phasen", "stammdaten", "huerden")
 
 
-def _fehlertexte(exc: Exception) -> list[str]:
-    """The German messages of an ``Ungueltig`` (or any ValidationError-like exception)."""
-    texte = getattr(exc, "messages", None)
-    if texte:
-        return [str(t) for t in texte]
-    return [str(a) for a in exc.args if a] or [str(exc)]
-
-
-def konflikt_anzeige(konflikt: Exception) -> list[dict[str, Any]]:
-    """What the other person changed, from ``Konflikt.ereignisse``: who, when, field:
-    before → after."""
-    ereignisse = list(getattr(konflikt, "ereignisse", []) or [])
-    namen = bezogene_namen(ereignisse)
-    return [
-        {
-            "wer": person(e.user),
-            "wann": timezone.localtime(e.zeitpunkt),
-            "quelle": e.get_quelle_display(),
-            "beschreibung": e.beschreibung,
-            "aenderungen": aenderungen_lesbar(e, namen),
-        }
-        for e in ereignisse
-    ]
-
-
-def _detail_kontext(request: HtmxHttpRequest, onboarding: Onboarding, **extra: Any) -> dict:
+def detail_kontext(request: HtmxHttpRequest, onboarding: Onboarding, **extra: Any) -> dict:
     user = request.user
     darf_bearbeiten = permissions.darf_onboarding_bearbeiten(user, onboarding)
     team_erlaubt = darf_bearbeiten and permissions.darf_team_zuweisen(user, onboarding)
@@ -128,7 +98,7 @@ def _laden(onboarding_id: int) -> Onboarding:
     return selectors.onboarding_detail(onboarding_id=onboarding_id)
 
 
-def _fragment(
+def detail_fragment(
     request: HtmxHttpRequest, teil: str, kontext: dict, status: int = 200, ereignis: bool = False
 ) -> HttpResponse:
     response = render(request, f"onboarding/detail.html#{teil}", kontext, status=status)
@@ -142,10 +112,10 @@ def _fragment(
 def detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     permissions.onboarding_holen(user=request.user, pk=pk)
     onboarding = _laden(pk)
-    kontext = _detail_kontext(request, onboarding)
+    kontext = detail_kontext(request, onboarding)
     teil = request.GET.get("teil", "")
     if request.htmx and teil in TEILE:
-        response = _fragment(request, teil, kontext)
+        response = detail_fragment(request, teil, kontext)
     else:
         response = render(request, "onboarding/detail.html", kontext)
     patch_vary_headers(response, ["HX-Request"])
@@ -158,33 +128,26 @@ def aktualisieren(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     onboarding = permissions.onboarding_holen(user=request.user, pk=pk, bearbeiten=True)
     team_erlaubt = permissions.darf_team_zuweisen(request.user, onboarding)
     form = OnboardingForm(request.POST, instance=None, team_erlaubt=team_erlaubt)
-    fehler: list[str] = []
-    konflikt: Exception | None = None
+    ergebnis: Ergebnis[Onboarding] = Ergebnis()
     if form.is_valid():
-        daten = _geaendert(form.daten(), onboarding)
-        try:
-            services.onboarding_aktualisieren(
-                onboarding_id=pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                daten=daten,
-                quelle=Quelle.UI,
-            )
-        except services.Konflikt as exc:
-            konflikt = exc
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.onboarding_aktualisieren,
+            onboarding_id=pk,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            daten=_geaendert(form.daten(), onboarding),
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
             if not request.htmx:
                 messages.success(request, "Status und Termine gespeichert.")
                 return redirect("onboarding:detail", pk=pk)
-            kontext = _detail_kontext(request, _laden(pk), status_gespeichert=True)
-            return _fragment(request, "stammdaten", kontext, ereignis=True)
+            kontext = detail_kontext(request, _laden(pk), status_gespeichert=True)
+            return detail_fragment(request, "stammdaten", kontext, ereignis=True)
     onboarding = _laden(pk)
-    extra: dict[str, Any] = {"status_form": form, "status_fehler": fehler}
-    status = 422
+    extra: dict[str, Any] = {"status_form": form, "status_fehler": ergebnis.fehler}
+    konflikt = ergebnis.konflikt
     if konflikt is not None:
-        status = 409
         # The user's values on top of the current record, with the current version, so that
         # "Meine Änderung erneut anwenden" posts them again knowingly.
         erneut = OnboardingForm(
@@ -197,23 +160,10 @@ def aktualisieren(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             status_konflikt=konflikt_anzeige(konflikt),
             status_erneut=_als_hidden(erneut),
         )
-    kontext = _detail_kontext(request, onboarding, **extra)
+    kontext = detail_kontext(request, onboarding, **extra)
     if request.htmx:
-        return _fragment(request, "stammdaten", kontext, status=status)
-    return render(request, "onboarding/detail.html", kontext, status=status)
-
-
-def _roh(wert: Any) -> str:
-    """A form or audit value as comparable text (dates ISO, objects by primary key)."""
-    if wert is None:
-        return ""
-    if isinstance(wert, dict):
-        return str(wert.get("id") or "")
-    if hasattr(wert, "pk"):
-        return str(wert.pk)
-    if hasattr(wert, "isoformat"):
-        return wert.isoformat()
-    return str(wert)
+        return detail_fragment(request, "stammdaten", kontext, status=ergebnis.status)
+    return render(request, "onboarding/detail.html", kontext, status=ergebnis.status)
 
 
 def _geaendert(daten: dict[str, Any], onboarding: Onboarding) -> dict[str, Any]:
@@ -222,7 +172,7 @@ def _geaendert(daten: dict[str, Any], onboarding: Onboarding) -> dict[str, Any]:
     return {
         feld: wert
         for feld, wert in daten.items()
-        if _roh(wert) != _roh(getattr(onboarding, "team_id" if feld == "team" else feld))
+        if roh(wert) != roh(getattr(onboarding, "team_id" if feld == "team" else feld))
     }
 
 
@@ -230,18 +180,13 @@ def _eigene_aenderungen(form: OnboardingForm, konflikt: Exception) -> dict[str, 
     """The fields the user changed: submitted value differs from the value the user saw
     (the value before the other person's first change, else the value the record has)."""
     aktuell = getattr(konflikt, "aktuell", None)
-    gesehen: dict[str, Any] = {}
-    # Events come oldest first: the first "before" of a field is what the user saw.
-    for ereignis in getattr(konflikt, "ereignisse", []) or []:
-        for feld, paar in (ereignis.aenderungen or {}).items():
-            if isinstance(paar, list | tuple) and len(paar) == 2:
-                gesehen.setdefault(feld, paar[0])
+    gesehen = gesehene_werte(konflikt)
     eigene = {}
     for feld, wert in form.daten().items():
         vorher = gesehen[feld] if feld in gesehen else getattr(aktuell, f"{feld}_id", None)
         if feld not in gesehen and not hasattr(aktuell, f"{feld}_id"):
             vorher = getattr(aktuell, feld, None)
-        if _roh(wert) != _roh(vorher):
+        if roh(wert) != roh(vorher):
             eigene[feld] = wert
     return eigene
 
@@ -255,7 +200,7 @@ def _als_hidden(form: OnboardingForm) -> list[tuple[str, str]]:
             if wert:
                 paare.append((feld.html_name, "on"))
             continue
-        paare.append((feld.html_name, _roh(wert)))
+        paare.append((feld.html_name, roh(wert)))
     return paare
 
 
@@ -265,35 +210,31 @@ def punkt_setzen(request: HtmxHttpRequest, pk: int, punkt_pk: int) -> HttpRespon
     permissions.onboarding_holen(user=request.user, pk=pk, bearbeiten=True)
     punkt = get_object_or_404(Checklistenpunkt, pk=punkt_pk, onboarding_id=pk)
     form = ChecklistenpunktForm(request.POST)
-    fehler: list[str] = []
-    konflikt: Exception | None = None
+    ergebnis: Ergebnis[Checklistenpunkt]
     if not form.is_valid():
-        fehler = ["Die Eingabe ist unvollständig; bitte die Seite neu laden."]
+        ergebnis = Ergebnis(fehler=["Die Eingabe ist unvollständig; bitte die Seite neu laden."])
     else:
-        try:
-            punkt = services.checklistenpunkt_setzen(
-                punkt_id=punkt.pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                stand=form.stand(),
-                verzicht_grund=form.cleaned_data.get("verzicht_grund", ""),
-                quelle=Quelle.UI,
-            )
-        except services.Konflikt as exc:
-            konflikt = exc
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.checklistenpunkt_setzen,
+            punkt_id=punkt.pk,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            stand=form.stand(),
+            verzicht_grund=form.cleaned_data.get("verzicht_grund", ""),
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
+            punkt = ergebnis.wert
             if not request.htmx:
                 messages.success(request, f"„{punkt.text}“: {punkt.get_stand_display()}.")
                 return redirect(reverse("onboarding:detail", args=[pk]) + f"#punkt-{punkt.pk}")
             punkt.refresh_from_db()
             return _punkt_fragment(request, punkt, ereignis=True)
     punkt.refresh_from_db()
-    status = 409 if konflikt is not None else 422
+    status, fehler = ergebnis.status, ergebnis.fehler
     extra: dict[str, Any] = {}
-    if konflikt is not None:
-        extra["konflikt"] = konflikt_anzeige(konflikt)
+    if ergebnis.konflikt is not None:
+        extra["konflikt"] = konflikt_anzeige(ergebnis.konflikt)
         extra["erneut"] = {
             "stand": form.stand(),
             "verzicht_grund": form.cleaned_data.get("verzicht_grund", ""),
@@ -303,7 +244,7 @@ def punkt_setzen(request: HtmxHttpRequest, pk: int, punkt_pk: int) -> HttpRespon
     if request.htmx:
         return _punkt_fragment(request, punkt, status=status, fehler=fehler, **extra)
     onboarding = _laden(pk)
-    kontext = _detail_kontext(
+    kontext = detail_kontext(
         request,
         onboarding,
         punkt_fehler={punkt.pk: fehler},
@@ -340,41 +281,35 @@ def _punkt_fragment(
 def golive(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     permissions.onboarding_holen(user=request.user, pk=pk, bearbeiten=True)
     form = GoliveForm(request.POST)
-    fehler: list[str] = []
-    konflikt: Exception | None = None
+    ergebnis: Ergebnis[Onboarding]
     if not form.is_valid():
-        fehler = [
-            f"{form.fields[f].label}: {' '.join(str(t) for t in e)}" for f, e in form.errors.items()
-        ]
+        ergebnis = Ergebnis(fehler=formfehler(form))
     else:
-        try:
-            services.golive_bestaetigen(
-                onboarding_id=pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                datum=form.cleaned_data["datum"],
-                quelle=Quelle.UI,
-            )
-        except services.Konflikt as exc:
-            konflikt = exc
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.golive_bestaetigen,
+            onboarding_id=pk,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            datum=form.cleaned_data["datum"],
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
             if not request.htmx:
                 messages.success(request, "Go-live bestätigt.")
                 return redirect("onboarding:detail", pk=pk)
-            return _fragment(request, "phasen", _detail_kontext(request, _laden(pk)), ereignis=True)
-    status = 409 if konflikt is not None else 422
-    kontext = _detail_kontext(
+            kontext = detail_kontext(request, _laden(pk))
+            return detail_fragment(request, "phasen", kontext, ereignis=True)
+    konflikt = ergebnis.konflikt
+    kontext = detail_kontext(
         request,
         _laden(pk),
         golive_form=form,
-        golive_fehler=fehler,
+        golive_fehler=ergebnis.fehler,
         golive_konflikt=konflikt_anzeige(konflikt) if konflikt is not None else None,
     )
     if request.htmx:
-        return _fragment(request, "phasen", kontext, status=status)
-    return render(request, "onboarding/detail.html", kontext, status=status)
+        return detail_fragment(request, "phasen", kontext, status=ergebnis.status)
+    return render(request, "onboarding/detail.html", kontext, status=ergebnis.status)
 
 
 @require_POST
@@ -384,22 +319,22 @@ def huerde_erfassen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = HuerdeForm(request.POST)
     fehler: list[str] = []
     if form.is_valid():
-        try:
-            huerde = services.huerde_erfassen(
-                user=request.user,
-                daten=form.cleaned_data,
-                onboarding_ids=[pk],
-                quelle=Quelle.UI,
-            )
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.huerde_erfassen,
+            user=request.user,
+            daten=form.cleaned_data,
+            onboarding_ids=[pk],
+            quelle=Quelle.UI,
+        )
+        huerde = ergebnis.wert
+        if huerde is not None:
             if not request.htmx:
                 messages.success(request, f"Hürde „{huerde.titel}“ erfasst.")
                 return redirect(reverse("onboarding:detail", args=[pk]) + "#huerden")
-            kontext = _detail_kontext(request, _laden(pk), huerde_erfasst=huerde)
-            return _fragment(request, "huerden", kontext, ereignis=True)
-    kontext = _detail_kontext(request, _laden(pk), huerde_form=form, huerde_fehler=fehler)
+            kontext = detail_kontext(request, _laden(pk), huerde_erfasst=huerde)
+            return detail_fragment(request, "huerden", kontext, ereignis=True)
+        fehler = ergebnis.fehler
+    kontext = detail_kontext(request, _laden(pk), huerde_form=form, huerde_fehler=fehler)
     if request.htmx:
-        return _fragment(request, "huerden", kontext, status=422)
+        return detail_fragment(request, "huerden", kontext, status=422)
     return render(request, "onboarding/detail.html", kontext, status=422)

@@ -18,18 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import Quelle
-from onboarding import permissions, services
+from onboarding import permissions, selectors, services
 from onboarding.forms import HuerdeBearbeitenForm, HuerdeLoesenForm, HuerdenFilterForm
 from onboarding.models import Huerde, Onboarding
-from onboarding.views.anzeige import status_badge
-from onboarding.views.detail import (
-    _detail_kontext,
-    _fehlertexte,
-    _fragment,
-    _laden,
-    _roh,
-    konflikt_anzeige,
-)
+from onboarding.views._schreiben import Ergebnis, formfehler, gesehene_werte, roh, schreiben
+from onboarding.views.anzeige import konflikt_anzeige, status_badge
+from onboarding.views.detail import detail_fragment, detail_kontext
 from rollout.http import HtmxHttpRequest
 
 PRO_SEITE = 50
@@ -129,38 +123,33 @@ def huerde_bearbeiten(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     version)."""
     objekt = permissions.huerde_holen(user=request.user, pk=pk, bearbeiten=True)
     form = HuerdeBearbeitenForm(request.POST)
-    fehler: list[str] = []
-    konflikt: Exception | None = None
+    ergebnis: Ergebnis[Huerde] = Ergebnis()
     if form.is_valid():
-        try:
-            objekt = services.huerde_aktualisieren(
-                huerde_id=objekt.pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                daten=form.daten(),
-                quelle=Quelle.UI,
-            )
-        except services.Konflikt as exc:
-            konflikt = exc
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.huerde_aktualisieren,
+            huerde_id=objekt.pk,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            daten=form.daten(),
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
+            objekt = ergebnis.wert
             if not request.htmx:
                 messages.success(request, f"Hürde „{objekt.titel}“ gespeichert.")
                 return redirect("onboarding:huerde", pk=objekt.pk)
             objekt.refresh_from_db()
             kontext = _huerde_kontext(request, objekt, bearbeiten_gespeichert=True)
             return _inhalt(request, kontext)
-    status = 409 if konflikt is not None else 422
     objekt.refresh_from_db()
-    extra: dict[str, Any] = {"bearbeiten_fehler": fehler, "bearbeiten_form": form}
-    if konflikt is not None:
+    extra: dict[str, Any] = {"bearbeiten_fehler": ergebnis.fehler, "bearbeiten_form": form}
+    if ergebnis.konflikt is not None:
         extra.update(
-            bearbeiten_konflikt=konflikt_anzeige(konflikt),
-            bearbeiten_form=_bearbeiten_erneut(form, objekt, konflikt),
+            bearbeiten_konflikt=konflikt_anzeige(ergebnis.konflikt),
+            bearbeiten_form=_bearbeiten_erneut(form, objekt, ergebnis.konflikt),
         )
     kontext = _huerde_kontext(request, objekt, **extra)
-    return _inhalt(request, kontext, status=status)
+    return _inhalt(request, kontext, status=ergebnis.status)
 
 
 def _inhalt(request: HtmxHttpRequest, kontext: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -178,15 +167,11 @@ def _bearbeiten_erneut(
     """The current hurdle with the current version, overlaid with the fields the user
     changed (submitted value differs from what the user saw: the value before the other
     person's first change, else the current value). Submitting it applies them knowingly."""
-    gesehen: dict[str, Any] = {}
-    for ereignis in getattr(konflikt, "ereignisse", []) or []:
-        for feld, paar in (ereignis.aenderungen or {}).items():
-            if isinstance(paar, list | tuple) and len(paar) == 2:
-                gesehen.setdefault(feld, paar[0])
+    gesehen = gesehene_werte(konflikt)
     eigene = {}
     for feld, wert in form.daten().items():
         vorher = gesehen[feld] if feld in gesehen else getattr(huerde, feld, None)
-        if _roh(wert) != _roh(vorher):
+        if roh(wert) != roh(vorher):
             eigene[feld] = wert
     return HuerdeBearbeitenForm(instance=huerde, initial={"version": huerde.version, **eigene})
 
@@ -199,30 +184,23 @@ def huerde_loesen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objekt = permissions.huerde_holen(user=request.user, pk=pk, bearbeiten=True)
     onboarding_id = _onboarding_id(request, objekt)
     form = HuerdeLoesenForm(request.POST)
-    fehler: list[str] = []
-    konflikt: Exception | None = None
+    ergebnis: Ergebnis[Huerde]
     if not form.is_valid():
-        fehler = [
-            f"{form.fields[f].label}: {' '.join(str(t) for t in e)}" for f, e in form.errors.items()
-        ]
+        ergebnis = Ergebnis(fehler=formfehler(form))
     else:
         blockiert_vorher = set(
             objekt.onboardings.filter(blockiert=True).values_list("pk", flat=True)
         )
-        try:
-            services.huerde_loesen(
-                huerde_id=objekt.pk,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                loesung=form.cleaned_data["loesung"],
-                datum=form.cleaned_data["datum"],
-                quelle=Quelle.UI,
-            )
-        except services.Konflikt as exc:
-            konflikt = exc
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.huerde_loesen,
+            huerde_id=objekt.pk,
+            user=request.user,
+            version=form.cleaned_data["version"],
+            loesung=form.cleaned_data["loesung"],
+            datum=form.cleaned_data["datum"],
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
             entsperrt = len(
                 blockiert_vorher
                 - set(
@@ -236,30 +214,36 @@ def huerde_loesen(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 f"{entsperrt} Onboarding{'s' if entsperrt != 1 else ''} nicht mehr blockiert."
             )
             if request.htmx and onboarding_id:
-                kontext = _detail_kontext(request, _laden(onboarding_id), huerde_meldung=text)
-                return _fragment(request, "huerden", kontext, ereignis=True)
+                kontext = detail_kontext(
+                    request,
+                    selectors.onboarding_detail(onboarding_id=onboarding_id),
+                    huerde_meldung=text,
+                )
+                return detail_fragment(request, "huerden", kontext, ereignis=True)
             messages.success(request, text)
             if onboarding_id:
                 return redirect(reverse("onboarding:detail", args=[onboarding_id]) + "#huerden")
             return redirect("onboarding:huerde", pk=objekt.pk)
-    status = 409 if konflikt is not None else 422
+    status, konflikt = ergebnis.status, ergebnis.konflikt
     objekt.refresh_from_db()
     fehler_kontext = {
-        "fehler": fehler,
+        "fehler": ergebnis.fehler,
         "konflikt": konflikt_anzeige(konflikt) if konflikt is not None else None,
         "form": form,
     }
     if onboarding_id:
-        kontext = _detail_kontext(
-            request, _laden(onboarding_id), loesen_fehler={objekt.pk: fehler_kontext}
+        kontext = detail_kontext(
+            request,
+            selectors.onboarding_detail(onboarding_id=onboarding_id),
+            loesen_fehler={objekt.pk: fehler_kontext},
         )
         if request.htmx:
-            return _fragment(request, "huerden", kontext, status=status)
+            return detail_fragment(request, "huerden", kontext, status=status)
         return render(request, "onboarding/detail.html", kontext, status=status)
     kontext = _huerde_kontext(
         request,
         objekt,
-        loesen_fehler=fehler,
+        loesen_fehler=ergebnis.fehler,
         loesen_konflikt=fehler_kontext["konflikt"],
         loesen_form=_erneut(form, objekt) if konflikt is not None else form,
     )

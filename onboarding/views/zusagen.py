@@ -20,7 +20,7 @@ from audit.models import Quelle
 from leistungen.models import Zusage
 from onboarding import permissions, services
 from onboarding.forms import ZusageForm
-from onboarding.views.detail import _fehlertexte
+from onboarding.views._schreiben import Ergebnis, formfehler, schreiben
 from rollout.http import HtmxHttpRequest
 
 
@@ -76,23 +76,24 @@ def zusage_aendern(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not permissions.darf_zusage_bearbeiten(user, zusage):
         raise PermissionDenied("Sie dürfen diese Zusage nicht bearbeiten.")
     form = ZusageForm(request.POST)
-    fehler: list[str] = []
+    ergebnis: Ergebnis[Zusage]
     if not form.is_valid():
-        fehler = [
-            f"{form.fields[f].label}: {' '.join(str(t) for t in e)}" for f, e in form.errors.items()
-        ]
+        ergebnis = Ergebnis(fehler=formfehler(form))
     else:
-        try:
-            zusage = services.zusage_aktualisieren(
-                zusage_id=zusage.pk, user=user, daten=form.cleaned_data, quelle=Quelle.UI
-            )
-        except services.Ungueltig as exc:
-            fehler = _fehlertexte(exc)
-        else:
+        ergebnis = schreiben(
+            services.zusage_aktualisieren,
+            zusage_id=zusage.pk,
+            user=user,
+            daten=form.cleaned_data,
+            quelle=Quelle.UI,
+        )
+        if ergebnis.wert is not None:
+            zusage = ergebnis.wert
             if not request.htmx:
                 messages.success(request, f"Zusage {zusage} gespeichert.")
                 return redirect(reverse("onboarding:zusagen") + f"#zusage-{zusage.pk}")
             return _zeile_antwort(request, zusage, gespeichert=True)
+    fehler = ergebnis.fehler
     eingabe = {feld: request.POST.get(feld, "") for feld in ("frist", "zugesagt_am", "quelle")}
     if request.htmx:
         zusage.refresh_from_db()
