@@ -272,6 +272,27 @@ class Bericht:
         return [z for land in self.laender for z in land.zeilen]
 
     @property
+    def ueberfaellig_matrix(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...], int], ...]]:
+        """The overdue authorities per commitment as a Land × service table: the services
+        (in the programme's order) with any, and per Land its counts and total."""
+        leistungen = list(dict.fromkeys(z.leistung_name for z in self.zeilen))
+        spalten = tuple(
+            name
+            for name in leistungen
+            if any(a.leistung_name == name for a in self.ueberfaellig_je_zusage)
+        )
+        je_land: dict[str, dict[str, int]] = {}
+        for a in self.ueberfaellig_je_zusage:
+            je_land.setdefault(a.land_kurz, {})[a.leistung_name] = a.anzahl
+        zeilen = tuple(
+            (land, tuple(werte.get(name, 0) for name in spalten), sum(werte.values()))
+            for land, werte in je_land.items()
+        )
+        return spalten, zeilen
+
+    @property
     def fenster_wochen(self) -> int:
         return FENSTER_WOCHEN
 

@@ -4,6 +4,7 @@ and pilots for the seeded scenario (``tests/berichte/conftest.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,7 @@ from abdeckung.services import snapshot_erstellen
 from audit.models import Aktion, Quelle
 from audit.services import ereignis_schreiben
 from berichte.inhalt import NATIONAL, Bericht, BerichtFehler, bericht_inhalt
+from berichte.listen import Anzahl
 from berichte.pdf import bericht_html
 from kommunen.models import Land
 from leistungen.models import Zusage
@@ -173,6 +175,20 @@ def test_at_risk_overdue_go_lives_and_pilots(szenario) -> None:  # type: ignore[
     assert [(a.land_kurz, a.leistung_name, a.anzahl) for a in b.ueberfaellig_je_zusage] == [
         ("BY", "Baugenehmigung", 1)
     ]
+    assert b.ueberfaellig_matrix == (("Baugenehmigung",), (("BY", (1,), 1),))
+    # As a Land × service table: services in the programme's order, only those with any.
+    mehr = replace(
+        b,
+        ueberfaellig_je_zusage=(
+            Anzahl("BY", "Baugenehmigung", 1),
+            Anzahl("BY", "Ummeldung", 4),
+            Anzahl("HE", "Ummeldung", 2),
+        ),
+    )
+    assert mehr.ueberfaellig_matrix == (
+        ("Ummeldung", "Baugenehmigung"),
+        (("BY", (4, 1), 5), ("HE", (2, 0), 2)),
+    )
     (tabelle,) = b.piloten
     assert tabelle.land_kurz == "BY"
     zeilen = {p.behoerde: p for p in tabelle.zeilen}
