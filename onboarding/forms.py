@@ -10,7 +10,7 @@ from django import forms
 
 from kommunen.models import Land
 from leistungen.models import Leistung
-from onboarding.models import Checklistenpunkt, Huerde, Onboarding, Status, Team
+from onboarding.models import DATUMSFELDER, Checklistenpunkt, Huerde, Onboarding, Status, Team
 
 # Work-queue views ("tabs"): value → label, in display order.
 ANSICHTEN = {
@@ -28,14 +28,6 @@ ONBOARDING_FELDER = (
     "welle",
     "team",
     "baseline",
-    "geplant_phase_1",
-    "geplant_phase_2",
-    "geplant_golive",
-    "ist_phase_1",
-    "ist_phase_2",
-    "ist_golive",
-)
-DATUMSFELDER = (
     "geplant_phase_1",
     "geplant_phase_2",
     "geplant_golive",

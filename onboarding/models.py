@@ -110,6 +110,18 @@ class VorlagePunkt(models.Model):
         return f"{self.phase}: {self.text}"
 
 
+#: The planned and actual dates of an onboarding (forms, services and the bulk sheet read
+#: and write them alike).
+DATUMSFELDER = (
+    "geplant_phase_1",
+    "geplant_phase_2",
+    "geplant_golive",
+    "ist_phase_1",
+    "ist_phase_2",
+    "ist_golive",
+)
+
+
 class Onboarding(models.Model):
     behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="onboardings")
     leistung = models.ForeignKey(Leistung, on_delete=models.PROTECT, related_name="onboardings")

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from onboarding.bulk import format as fmt
-from onboarding.models import Checklistenpunkt, Huerde, Onboarding
+from onboarding.models import DATUMSFELDER, Checklistenpunkt, Huerde, Onboarding
 
 CHUNK = 2000
 
@@ -72,7 +72,7 @@ def export_zeile(onboarding: Onboarding, codes: list[str]) -> list[str]:
         ),
         "version": str(onboarding.version),
     }
-    for feld in fmt.DATUM_FELDER:
+    for feld in DATUMSFELDER:
         werte[feld] = fmt.datum_schreiben(getattr(onboarding, feld))
     for code in codes:
         punkt = punkte.get(code)

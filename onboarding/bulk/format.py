@@ -21,17 +21,9 @@ import io
 import re
 from dataclasses import dataclass
 
-from onboarding.models import Checklistenpunkt, Huerde, Status
+from onboarding.models import DATUMSFELDER, Checklistenpunkt, Huerde, Status
 
 PFLICHT_SPALTEN = ("behoerde_schluessel", "ozg_id")
-DATUM_FELDER = (
-    "geplant_phase_1",
-    "geplant_phase_2",
-    "geplant_golive",
-    "ist_phase_1",
-    "ist_phase_2",
-    "ist_golive",
-)
 IST_FELDER = ("ist_phase_1", "ist_phase_2", "ist_golive")
 STAMM_SPALTEN = (
     "behoerde_schluessel",
@@ -40,7 +32,7 @@ STAMM_SPALTEN = (
     "status",
     "welle",
     "team",
-    *DATUM_FELDER,
+    *DATUMSFELDER,
     "baseline",
 )
 HUERDE_SPALTEN = ("huerde", "huerde_kategorie", "huerde_verantwortlich")

@@ -9,7 +9,7 @@ import datetime as dt
 from onboarding.bulk import format as fmt
 from onboarding.bulk.ergebnis import Aenderung
 from onboarding.bulk.plan import UNVERAENDERT, Kontext, NeueHuerde, Plan, wert_text
-from onboarding.models import Checklistenpunkt, Huerde, Status, Team
+from onboarding.models import DATUMSFELDER, Checklistenpunkt, Huerde, Status, Team
 
 STAND_TEXT: dict[str, str] = {
     Checklistenpunkt.Stand.OFFEN: "offen",
@@ -145,7 +145,7 @@ def _felder_planen(*, plan: Plan, heute: dt.date, teams: dict[str, Team]) -> Non
             erg.aenderungen.append(
                 Aenderung("welle", "Welle", wert_text(onboarding.welle), wert_text(welle))
             )
-    for feld in fmt.DATUM_FELDER:
+    for feld in DATUMSFELDER:
         text = zeile.get(feld, "")
         if not text:
             continue

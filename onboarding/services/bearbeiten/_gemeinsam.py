@@ -9,29 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from onboarding import permissions
-from onboarding.models import Onboarding, Status, Team
+from onboarding.models import DATUMSFELDER, Onboarding, Status, Team
 from onboarding.services._basis import STATUS_RANG, Konflikt, Ungueltig, datum, ereignisse_seit
 
-BEARBEITBARE_FELDER = (
-    "status",
-    "team",
-    "welle",
-    "baseline",
-    "geplant_phase_1",
-    "geplant_phase_2",
-    "geplant_golive",
-    "ist_phase_1",
-    "ist_phase_2",
-    "ist_golive",
-)
-DATUMSFELDER = (
-    "geplant_phase_1",
-    "geplant_phase_2",
-    "geplant_golive",
-    "ist_phase_1",
-    "ist_phase_2",
-    "ist_golive",
-)
+BEARBEITBARE_FELDER = ("status", "team", "welle", "baseline", *DATUMSFELDER)
 ONBOARDING_RELATED = (
     "behoerde",
     "leistung",
