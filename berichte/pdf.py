@@ -96,6 +96,13 @@ class BerichtPdf:
 # --- drawing the charts --------------------------------------------------------------------
 
 
+def _plotly_js() -> str:
+    """plotly.js of the charts: the dashboard's version with just the report's trace types
+    (``scripts/plotly-bericht-bundle.sh``), instead of plotly.py's full 4.8 MB bundle: the
+    renderer starts in about 1.2 s instead of 3 s, and draws as the browser does."""
+    return str(Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "plotly-bericht.min.js")
+
+
 def _topojson_url() -> str:
     """The local stub topology (Plotly would fetch a world map from its CDN otherwise)."""
     verzeichnis = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "topojson"
@@ -146,7 +153,9 @@ class _Zeichner:
         self._thread.start()
 
         async def oeffnen() -> Any:
-            k = kaleido_klasse(n=TABS, mathjax=False, timeout=ZEICHNEN_SEKUNDEN)
+            k = kaleido_klasse(
+                n=TABS, mathjax=False, plotlyjs=_plotly_js(), timeout=ZEICHNEN_SEKUNDEN
+            )
             await k.open()
             return k
 

@@ -320,3 +320,22 @@ def test_the_renderer_reloads_its_tabs_only_every_n_charts(
     assert 1 <= len(neu_geladen) <= 2
     # The same figures give the same images, with or without a reload in between.
     assert {k: b.inhalt for k, b in wieder.items()} == {k: b.inhalt for k, b in bilder.items()}
+
+
+def test_the_report_draws_with_the_dashboards_plotly_js() -> None:
+    """The report's Chromium loads the vendored custom bundle (the report's trace types),
+    of the same plotly.js version as the dashboard's bundles."""
+    vendor = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
+
+    def version(datei: Path) -> str:
+        kopf = datei.read_text(encoding="utf-8")[:400]
+        treffer = re.search(r"plotly\.js (?:\([a-z]+ - minified\) )?v(\d+\.\d+\.\d+)", kopf)
+        assert treffer, kopf
+        return treffer.group(1)
+
+    bundle = Path(pdf_modul._plotly_js())
+    assert bundle.parent == vendor
+    assert version(bundle) == version(vendor / "plotly-geo.min.js") == "4.1.1"
+    inhalt = bundle.read_text(encoding="utf-8")
+    for spur in ("bar", "scatter", "scattergeo", "choropleth"):
+        assert f'name:"{spur}"' in inhalt, spur
