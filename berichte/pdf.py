@@ -9,7 +9,7 @@ a data table after it, real tables with captions and header scopes.
 
 Kaleido: one headless Chromium per process with two tabs (the machine has two cores),
 started when a Celery worker process starts (:mod:`berichte.tasks`), else in the background
-while a report's content is read (about 4 s), and kept; all charts of a report go to it as
+while a report's content is read (about 1 s), and kept; all charts of a report go to it as
 one batch.
 Charts are JPEGs at twice their size (:data:`RASTER_SKALA`): WeasyPrint embeds a JPEG as it
 is, while it re-encodes every PNG (twice, with the alpha channel) and draws an SVG's
@@ -200,7 +200,7 @@ def _zeichner_holen() -> _Zeichner:
 
 
 def zeichner_starten() -> None:
-    """Start this process's Chromium for the charts now (about 4 s), e.g. when a worker
+    """Start this process's Chromium for the charts now (about 1 s), e.g. when a worker
     process starts, so that the first report does not pay for it."""
     with _sperre:
         _zeichner_holen()
@@ -411,7 +411,7 @@ def bericht_pdf(
     scope, a day without a frozen Stichtag snapshot, or a chart that cannot be drawn.
     ``erstellt_am`` (default: now) is printed on the cover: the only text that differs
     between two renderings of the same Stichtag."""
-    # Chromium (about 3-4 s on first use in a process) starts while the content is read.
+    # Chromium (about 1 s on first use in a process) starts while the content is read.
     zeichner_vorstarten()
     bericht = bericht_inhalt(scope=scope, stichtag=stichtag)
     grafiken, bilder = _gezeichnete_grafiken(bericht)
