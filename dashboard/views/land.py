@@ -1,6 +1,8 @@
 """The Land page (issue #5): burn-up and phase funnel per committed service with the
 forecast, the authority table (filter, sort, pages, CSV/XLSX export), hurdles by category
-and owner, and the pilots.
+and owner, and the pilots. The data tables of the burn-up charts (a row per weekly Stichtag
+and service, most of the page's weight) have their own view: loaded into the chart's
+toggle when it is opened, and a page to print or to use without JavaScript.
 
 Who sees it: the Länder of ``permissions.sichtbare_laender``; any other Land, or one not in
 the programme, is a 404 (a Hessian viewer learns nothing about Bavarian authorities).
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_GET
 from abdeckung import prognose as prognose_modul
 from abdeckung.selectors import huerden_zaehlung
 from dashboard import exporte
+from dashboard.figuren import json_script
 from dashboard.figuren.trichter import trichter_figur
 from dashboard.figuren.verlauf import burnup_figur
 from dashboard.forms import LandBehoerdenFilterForm
@@ -89,6 +92,20 @@ def _zeilen(onboardings: list[Onboarding]) -> list[dict[str, Any]]:
     ]
 
 
+def _piloten(piloten: list[selectors.PilotZeile]) -> list[dict[str, Any]]:
+    """The pilot rows with their links (reversed once per page, not per cell)."""
+    behoerde = _url_muster("leistungen:behoerde")
+    detail = _url_muster("onboarding:detail")
+    return [
+        {
+            "pilot": p,
+            "behoerde_url": behoerde.format(p.schluessel),
+            "zellen": [(o, detail.format(o.pk) if o else "") for o in p.zellen],
+        }
+        for p in piloten
+    ]
+
+
 def _zahl(wert: int) -> str:
     return f"{wert:,}".replace(",", ".")
 
@@ -98,7 +115,7 @@ _QUELLE = {"aktuell": " (aktuell)", "stichtag": " (Wochen-Stichtag)", "berechnet
 
 def _verlauf_zeilen(burnup: selectors.Burnup) -> SafeString:
     """The rows of the burn-up's text alternative (a year of weekly rows per service:
-    built here, the template language would take most of the page's time)."""
+    built here, the template language would take most of the time)."""
     return format_html_join(
         "\n",
         '<tr class="kern-table__row"><th scope="row" class="kern-table__header">{}{}</th>'
@@ -205,6 +222,7 @@ def land(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return response
 
     seite = selectors.land_seite(land=land, zusagen=zusagen)
+    verlauf_url = reverse("dashboard:land_verlauf", args=[land.kurz])
     leistungen = []
     for stand in seite.leistungen:
         b = stand.burnup
@@ -212,15 +230,19 @@ def land(request: HtmxHttpRequest, code: str) -> HttpResponse:
             {
                 "stand": stand,
                 "burnup_id": f"burnup-{b.ozg_id}",
-                "burnup": burnup_figur(b),
+                "burnup": json_script(burnup_figur(b), f"burnup-{b.ozg_id}"),
                 "bevoelkerung_id": f"bevoelkerung-{b.ozg_id}",
-                "bevoelkerung": burnup_figur(b, metrik="bevoelkerung"),
+                "bevoelkerung": json_script(
+                    burnup_figur(b, metrik="bevoelkerung"), f"bevoelkerung-{b.ozg_id}"
+                ),
                 "trichter_id": f"trichter-{b.ozg_id}",
-                "trichter": trichter_figur(
-                    stand.trichter, titel=f"{b.leistung_name}: Behörden je Status"
+                "trichter": json_script(
+                    trichter_figur(stand.trichter, titel=f"{b.leistung_name}: Behörden je Status"),
+                    f"trichter-{b.ozg_id}",
                 ),
                 "trichter_summe": sum(s.anzahl for s in stand.trichter),
-                "verlauf_zeilen": _verlauf_zeilen(b),
+                # The burn-up's table is loaded from here when its toggle is opened.
+                "verlauf_tabelle_url": f"{verlauf_url}?leistung={b.ozg_id}",
             }
         )
     piloten = selectors.piloten(land=land, leistung_ids=[z.leistung_id for z in zusagen])
@@ -230,13 +252,51 @@ def land(request: HtmxHttpRequest, code: str) -> HttpResponse:
             "leistungen": leistungen,
             "huerden": _huerden(land),
             "piloten": piloten,
+            "pilot_zeilen": _piloten(piloten),
             "regel": prognose_modul.REGEL.format(
                 schwelle=f"{int(prognose_modul.HUERDEN_SCHWELLE * 100)} %"
             ),
             "prognose_fenster": prognose_modul.FENSTER_WOCHEN,
+            "verlauf_url": verlauf_url,
         }
     )
     response = render(request, template, kontext)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@login_required
+def verlauf_tabellen(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The data tables of the burn-up charts: every committed service, or the one of
+    ``?leistung=<OZG-ID>``. An htmx request for one service gets only its table (the Land
+    page loads it into the chart's toggle when it is opened); otherwise a page of its own
+    (for printing every table, and the link of the toggle without JavaScript). The same
+    figures as the Land page: its burn-ups of every commitment (same forecasts, same
+    cache)."""
+    land = _land_holen(request, code)
+    zusagen = list(
+        Zusage.objects.filter(land=land).select_related("leistung").order_by("leistung__ozg_id")
+    )
+    ozg_id = request.GET.get("leistung")
+    if ozg_id is not None and not any(z.leistung.ozg_id == ozg_id for z in zusagen):
+        raise Http404("Diese Leistung hat das Land nicht zugesagt.")
+    tabellen = [
+        {"burnup": b, "zeilen": _verlauf_zeilen(b)}
+        for b in selectors.burnups_daten(land=land, zusagen=zusagen)
+        if ozg_id is None or b.ozg_id == ozg_id
+    ]
+    template = "dashboard/land_verlauf.html"
+    if request.htmx and not request.htmx.boosted and ozg_id is not None:
+        t = tabellen[0]
+        response = render(
+            request, template + "#verlauf-tabelle", {"land": land, "t": t, "b": t["burnup"]}
+        )
+    else:
+        einzeln = tabellen[0]["burnup"] if ozg_id is not None else None
+        response = render(
+            request, template, {"land": land, "tabellen": tabellen, "einzeln": einzeln}
+        )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -258,6 +318,7 @@ def behoerden_export(request: HtmxHttpRequest, code: str, format: str) -> HttpRe
         filter=form.daten(),
         sortierung=sortierung,
         absteigend=absteigend,
+        fuer="export",
     )
     heute = timezone.localdate()
     name = f"behoerden-{land.kurz}-{heute:%Y-%m-%d}.{format}"

@@ -87,11 +87,20 @@ def test_land_page_draws_burnup_and_funnel_with_the_right_figures(
     )
     expect(burnup.locator(".xtick text").first).to_have_text(re.compile(r"\d\d\.\d\d\.\d{4}"))
 
-    # Text alternative behind a toggle.
+    # Text alternative behind a toggle: loaded by htmx when it is first opened.
     karte = page.locator("#leistung-10462").locator("xpath=ancestor::article")
-    karte.get_by_text("Tabelle zur Grafik „Verlauf").click()
-    tabelle = karte.locator("details[open] table").first
+    umschalter = karte.locator("details", has_text="Tabelle zur Grafik „Verlauf")
+    expect(umschalter.locator("table")).to_have_count(0)
+    with page.expect_response(lambda r: "/laender/HE/verlauf/?leistung=10462" in r.url) as antwort:
+        umschalter.get_by_text("Tabelle zur Grafik „Verlauf").click()
+    assert antwort.value.status == 200
+    tabelle = umschalter.locator("#verlauf-tabelle-10462 table")
     expect(tabelle.get_by_role("row").filter(has_text="19.04.2026")).to_contain_text("2")
+    expect(tabelle.get_by_role("row").filter(has_text="(Ziel)")).to_contain_text("100,00 %")
+    # Closed and opened again: still there, not loaded twice.
+    umschalter.get_by_text("Tabelle zur Grafik „Verlauf").click()
+    umschalter.get_by_text("Tabelle zur Grafik „Verlauf").click()
+    expect(umschalter.locator("table")).to_have_count(1)
 
     # Hurdles and pilots.
     expect(page.locator(".land-huerden")).to_contain_text("Fachverfahrenshersteller")
@@ -108,6 +117,28 @@ def test_land_page_draws_burnup_and_funnel_with_the_right_figures(
     assert breite <= 768
     assert_no_axe_violations(page, name="Landesseite Hessen (Tablet)")
     screenshot(page, "land-hessen-tablet")
+
+
+def test_every_burnup_table_has_a_print_path(angemeldete_seite, live_server, hessen_verlauf):  # type: ignore[no-untyped-def]
+    page = angemeldete_seite
+    page.goto(f"{live_server.url}/laender/HE/")
+    # Printed (every toggle open), a table not loaded yet says where it is.
+    page.emulate_media(media="print")
+    expect(
+        page.get_by_role(
+            "link", name="Tabelle „Verlauf BImSchG-Genehmigung“ als eigene Seite öffnen"
+        )
+    ).to_be_visible()
+    page.emulate_media(media="screen")
+
+    page.get_by_role("link", name=re.compile("^Tabellen zu allen Verlaufsgrafiken")).click()
+    expect(page).to_have_url(re.compile(r"/laender/HE/verlauf/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hessen")
+    tabelle = page.locator("#verlauf-tabelle-10462 table")
+    expect(tabelle.get_by_role("row").filter(has_text="19.04.2026")).to_contain_text("2")
+    expect(page.locator("[id^='verlauf-tabelle-'] table")).to_have_count(5)
+    assert_no_axe_violations(page, name="Tabellen zu den Verlaufsgrafiken Hessen")
+    screenshot(page, "land-hessen-verlauf-tabellen")
 
 
 def test_authority_table_filters_and_sorts_without_reload(

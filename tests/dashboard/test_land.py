@@ -48,6 +48,11 @@ def _um(tag: dt.date, stunde: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(tag, dt.time(stunde)))
 
 
+def _verlauf_url(code: str = "BY", leistung: str | None = None) -> str:
+    url = reverse("dashboard:land_verlauf", args=[code])
+    return f"{url}?leistung={leistung}" if leistung else url
+
+
 def _url(code: str = "BY", **params: str) -> str:
     url = reverse("dashboard:land", args=[code])
     if params:
@@ -152,6 +157,7 @@ def test_forecast_line_runs_from_the_last_actual_point_to_the_projected_date(ver
 
 def test_no_forecast_line_without_a_rate_and_the_chart_says_so(verlauf) -> None:  # type: ignore[no-untyped-def]
     b = burnup_daten(land=_he(), leistung=_bimschg())
+    assert b.prognose is not None
     ohne = dataclasses.replace(b.prognose, rate_pro_woche=Decimal("0"), prognose_datum=None)
     mit = burnup_daten(land=_he(), leistung=_bimschg(), prognose=ohne)
     assert mit.prognose_linie == ()
@@ -163,6 +169,7 @@ def test_no_forecast_line_without_a_rate_and_the_chart_says_so(verlauf) -> None:
 
 def test_forecast_far_beyond_the_deadline_is_cut_a_year_after_it(verlauf) -> None:  # type: ignore[no-untyped-def]
     b = burnup_daten(land=_he(), leistung=_bimschg())
+    assert b.prognose is not None
     spaet = dataclasses.replace(
         b.prognose, rate_pro_woche=Decimal("0.01"), prognose_datum=dt.date(2040, 1, 1)
     )
@@ -191,6 +198,10 @@ def test_burnups_of_all_services_of_a_land_take_a_fixed_number_of_queries(
         alle = burnups_daten(land=he, zusagen=zusagen)
     assert len(alle) == len(zusagen) == 5
     assert all(b.ist[0].quelle == "taeglich" for b in alle)
+    # The series of one service (filtered in SQL) is the one read with all of them
+    # (filtered after the query).
+    bimschg = next(b for b in alle if b.ozg_id == "10462")
+    assert burnup_daten(land=he, leistung=_bimschg()).ist == bimschg.ist
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -452,6 +463,9 @@ def test_csv_export_has_bom_semicolons_and_the_filtered_rows(client_ministerium)
     assert len(zeilen) - 1 == 96
     assert {z[5] for z in zeilen[1:]} == {"10169"}
     assert any(z[0] == "Landratsamt München" or "München" in z[0] for z in zeilen[1:])
+    # The export reads the next step (the page's table does not show it).
+    assert zeilen[0][9] == "Nächster Schritt"
+    assert any(z[9] for z in zeilen[1:])
 
 
 def test_xlsx_export_opens_with_the_same_rows(client_ministerium) -> None:  # type: ignore[no-untyped-def]
@@ -512,6 +526,11 @@ def test_pilot_table_shows_the_status_per_service(client_ministerium, admin_g) -
     assert zelle.status == "live"
     # Führerschein is handled by the Landratsamt, not by Pullach.
     assert zeile.zellen[leistungen.index("10169")] is None
+    html = response.content.decode()
+    piloten_html = html[html.index('class="kern-table kern-table--small land-piloten"') :]
+    assert f'href="{reverse("onboarding:detail", args=[zelle.pk])}"' in piloten_html
+    behoerde = reverse("leistungen:behoerde", args=[pullach.behoerde.schluessel])
+    assert f'href="{behoerde}">{pullach.behoerde.name}</a>' in piloten_html
 
 
 def test_series_keeps_weekly_stichtage_and_recent_days_and_the_table_the_weekly_ones(
@@ -531,3 +550,127 @@ def test_series_keeps_weekly_stichtage_and_recent_days_and_the_table_the_weekly_
         dt.date(2026, 4, 19),
         timezone.localdate(),
     ]
+
+
+# --- data tables of the burn-up charts (loaded when their toggle is opened) ----------------
+
+
+def test_land_page_links_each_burnup_table_instead_of_carrying_its_rows(
+    client_ministerium,
+) -> None:  # type: ignore[no-untyped-def]
+    html = client_ministerium.get(_url("BY")).content.decode()
+    for z in Zusage.objects.filter(land__kurz="BY").select_related("leistung"):
+        ozg_id = z.leistung.ozg_id
+        url = _verlauf_url("BY", ozg_id)
+        # htmx loads the table into the toggle when it is opened; without JavaScript the
+        # link in it opens the table as a page.
+        assert f'hx-get="{url}" hx-trigger="toggle[target.open] once"' in html
+        assert f'hx-target="#verlauf-tabelle-{ozg_id}"' in html
+        assert f'id="verlauf-tabelle-{ozg_id}"' in html
+        assert f'href="{url}"' in html
+    # No weekly rows on the page itself; one page with every table to print.
+    assert "(Wochen-Stichtag)" not in html
+    assert f'href="{_verlauf_url("BY")}">Tabellen zu allen Verlaufsgrafiken' in html
+
+
+def test_htmx_request_gets_only_the_table_of_one_service(verlauf, client_ministerium) -> None:  # type: ignore[no-untyped-def]
+    response = client_ministerium.get(_verlauf_url("HE", "10462"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="verlauf-tabelle-10462"')
+    assert "<html" not in html
+    # The rows the page used to carry: commitment day, weekly Stichtage, now, target.
+    b = burnup_daten(land=_he(), leistung=_bimschg())
+    assert [p.datum for p in b.tabelle][:4] == [
+        ZUSAGE_TAG,
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 8),
+        dt.date(2026, 4, 19),
+    ]
+    assert "21.01.2026 (Tag der Zusage)" in html
+    assert "19.04.2026 (Wochen-Stichtag)" in html
+    assert f"{timezone.localdate():%d.%m.%Y} (aktuell)" in html
+    assert "31.12.2026 (Ziel)" in html
+    assert "66,66 %" in html  # 2 of 3 live, cut, never rounded up
+    assert "Unterhaltsvorschuss" not in html  # only the one service
+
+
+def test_burnup_tables_as_a_page_for_printing_and_without_javascript(
+    verlauf, client_ministerium
+) -> None:  # type: ignore[no-untyped-def]
+    eine = client_ministerium.get(_verlauf_url("HE", "10462"))
+    assert eine.status_code == 200
+    html = eine.content.decode()
+    assert "<html" in html
+    assert 'id="verlauf-tabelle-10462"' in html
+    assert html.count('id="verlauf-tabelle-') == 1
+    assert f'href="{_verlauf_url("HE")}"' in html  # on to all tables
+    assert f'href="{_url("HE")}#verlauf"' in html  # back to the Land page
+
+    alle = client_ministerium.get(_verlauf_url("HE")).content.decode()
+    for z in Zusage.objects.filter(land__kurz="HE").select_related("leistung"):
+        assert f'id="verlauf-tabelle-{z.leistung.ozg_id}"' in alle
+    assert "19.04.2026 (Wochen-Stichtag)" in alle
+
+
+def test_burnup_table_of_a_service_the_land_has_not_committed_is_404(
+    client_ministerium,
+) -> None:  # type: ignore[no-untyped-def]
+    # BImSchG is committed by Hessen, not by Bayern.
+    assert client_ministerium.get(_verlauf_url("BY", "10462")).status_code == 404
+    antwort = client_ministerium.get(_verlauf_url("BY", "10462"), HTTP_HX_REQUEST="true")
+    assert antwort.status_code == 404
+    assert client_ministerium.get(_verlauf_url("BY", "99999")).status_code == 404
+    assert client_ministerium.get(_verlauf_url("XX")).status_code == 404
+
+
+def test_hessian_viewer_gets_no_bavarian_burnup_table(client) -> None:  # type: ignore[no-untyped-def]
+    hessen = user("he-verlauf", Rolle.LAND_KOORDINATION, land=Land.objects.get(kurz="HE"))
+    client.force_login(hessen)
+    for url in (_verlauf_url("BY", "10124"), _verlauf_url("BY"), _verlauf_url("09", "10124")):
+        assert client.get(url).status_code == 404
+        assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404
+    # Their own Land's tables they get.
+    assert client.get(_verlauf_url("HE", "10124"), HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_burnup_table_wrong_method_and_anonymous(client_ministerium, client_anon) -> None:  # type: ignore[no-untyped-def]
+    assert client_ministerium.post(_verlauf_url("BY", "10124")).status_code == 405
+    response = client_anon.get(_verlauf_url("BY", "10124"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 302
+
+
+def test_burnup_table_fragment_query_count_is_pinned(
+    client_ministerium, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    snapshot_erstellen(stichtag=ZUSAGE_TAG, art=Abdeckungsstand.Art.TAEGLICH)
+    client_ministerium.get(_url("BY"))  # the page was open: forecasts cached
+    # Session, user, Land, commitments, series, current figures (2), newest audit event.
+    with django_assert_max_num_queries(8):
+        response = client_ministerium.get(_verlauf_url("BY", "10124"), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+
+
+def test_figures_leave_python_as_json_script_data(client_ministerium) -> None:  # type: ignore[no-untyped-def]
+    from django.utils.html import json_script
+
+    from dashboard.figuren import json_script as figur_json_script
+
+    figur = {"data": [{"name": "<b>A & B</b>", "x": ["2026-01-21"], "y": [1.5]}], "layout": {}}
+    schnell = figur_json_script(figur, "f-1")
+    django = json_script(figur, "f-1")
+    kopf = '<script id="f-1" type="application/json">'
+    assert schnell.startswith(kopf)
+    assert django.startswith(kopf)
+    inhalt = schnell.removeprefix(kopf).removesuffix("</script>")
+    assert "<" not in inhalt
+    assert ">" not in inhalt
+    assert "&" not in inhalt
+    assert json.loads(inhalt) == json.loads(django.removeprefix(kopf).removesuffix("</script>"))
+
+    html = client_ministerium.get(_url("BY")).content.decode()
+    start = html.index('<script id="burnup-10124" type="application/json">')
+    ende = html.index("</script>", start)
+    daten = json.loads(html[html.index(">", start) + 1 : ende])
+    assert daten["layout"]["xaxis"]["tickformat"] == "%d.%m.%Y"

@@ -4,9 +4,10 @@ columns, filtered and sorted, and their open hurdles."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -26,7 +27,11 @@ from abdeckung import regeln
 from kommunen.models import Land
 from onboarding import permissions
 from onboarding.models import Checklistenpunkt, Huerde, Onboarding, Status
-from onboarding.selectors import _mit_arbeitsspalten, ueberfaellig_bedingung
+from onboarding.selectors import (
+    _aktuelle_phase_ausdruck,
+    _mit_arbeitsspalten,
+    ueberfaellig_bedingung,
+)
 
 # --- authority table ------------------------------------------------------------------------
 
@@ -41,6 +46,24 @@ SORTIERUNGEN: dict[str, tuple[str, ...]] = {
     "huerden": ("anzahl_huerden", "behoerde__name", "leistung__ozg_id", "pk"),
 }
 STANDARD_SORTIERUNG = "behoerde"
+
+#: The fields the page's table reads (of the record and its authority, service and team):
+#: the page sorts all open records of a Land to show 50, and the narrower the rows, the
+#: cheaper that sort (the export reads every field).
+SEITEN_FELDER = (
+    "id",
+    "status",
+    "blockiert",
+    "geplant_phase_1",
+    "geplant_phase_2",
+    "geplant_golive",
+    "behoerde__name",
+    "behoerde__schluessel",
+    "behoerde__ist_pilot",
+    "leistung__ozg_id",
+    "leistung__kurzname",
+    "team__name",
+)
 
 
 def _status_rang() -> Case:
@@ -59,10 +82,14 @@ def land_behoerden(
     sortierung: str = STANDARD_SORTIERUNG,
     absteigend: bool = False,
     stichtag: dt.date | None = None,
+    fuer: Literal["seite", "export"] = "seite",
 ) -> QuerySet[Onboarding]:
-    """The open onboarding records of the Land that the user sees, with the work-queue
-    columns (``aktuelle_phase``, ``naechster_schritt``, ``ueberfaellig``), ``status_rang``
-    and ``anzahl_huerden`` (open hurdles), filtered and sorted.
+    """The open onboarding records of the Land that the user sees, with ``aktuelle_phase``,
+    ``ueberfaellig``, ``status_rang``, ``anzahl_huerden`` (open hurdles) and the progress
+    of the current phase (``phase_pflicht``, ``phase_fertig``), filtered and sorted.
+
+    ``fuer`` "seite": only :data:`SEITEN_FELDER` are read; "export": every field and the
+    work-queue column ``naechster_schritt`` (with ``naechster_schritt_id``) as well.
 
     ``filter`` keys (optional): ``leistung`` (OZG-ID), ``status``, ``team`` (id, or
     ``"ohne"``), ``blockiert`` and ``ueberfaellig`` (bools), ``q`` (authority name)."""
@@ -110,7 +137,17 @@ def land_behoerden(
         )
         return Coalesce(Subquery(zaehlung, output_field=IntegerField()), Value(0))
 
-    qs = _mit_arbeitsspalten(qs, tag).annotate(
+    if fuer == "export":
+        qs = _mit_arbeitsspalten(qs, tag)
+    else:
+        qs = qs.annotate(aktuelle_phase=_aktuelle_phase_ausdruck()).annotate(
+            ueberfaellig=Case(
+                When(ueberfaellig_bedingung(tag), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    qs = qs.annotate(
         status_rang=_status_rang(),
         anzahl_huerden=Coalesce(Subquery(offene, output_field=IntegerField()), Value(0)),
         # Progress of the current phase: required items done or waived / required items.
@@ -122,7 +159,8 @@ def land_behoerden(
     felder = SORTIERUNGEN.get(sortierung, SORTIERUNGEN[STANDARD_SORTIERUNG])
     erstes, *rest = felder
     ordnung = [F(erstes).desc(nulls_last=True) if absteigend else F(erstes).asc(nulls_last=True)]
-    return qs.select_related("behoerde", "leistung", "team").order_by(*ordnung, *rest)
+    qs = qs.select_related("behoerde", "leistung", "team").order_by(*ordnung, *rest)
+    return qs if fuer == "export" else qs.only(*SEITEN_FELDER)
 
 
 def mit_offenen_huerden(onboardings: list[Onboarding]) -> None:

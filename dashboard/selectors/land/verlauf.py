@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +28,11 @@ from onboarding.models import Status
 
 # --- burn-up --------------------------------------------------------------------------------
 
+# The shares of a series repeat (a flat stretch, the same total week after week): the
+# exact decimal arithmetic of the rules is done once per pair of counts.
+_quote = functools.lru_cache(maxsize=8192)(regeln.quote)
+_quote_text = functools.lru_cache(maxsize=8192)(regeln.quote_text)
+
 
 @dataclass(frozen=True)
 class BurnupPunkt:
@@ -42,15 +48,15 @@ class BurnupPunkt:
 
     @property
     def behoerden_text(self) -> str:
-        return regeln.quote_text(self.behoerden_live, self.behoerden_gesamt)
+        return _quote_text(self.behoerden_live, self.behoerden_gesamt)
 
     @property
     def bevoelkerung_text(self) -> str:
-        return regeln.quote_text(self.einwohner_live, self.einwohner_gesamt)
+        return _quote_text(self.einwohner_live, self.einwohner_gesamt)
 
     @property
     def bevoelkerung_quote(self) -> float | None:
-        wert = regeln.quote(self.einwohner_live, self.einwohner_gesamt)
+        wert = _quote(self.einwohner_live, self.einwohner_gesamt)
         return None if wert is None else float(wert)
 
 
@@ -148,8 +154,13 @@ def _gespeicherte_reihen(
         kreis__isnull=True,
         stichtag__lte=bis,
     )
-    if leistung_ids is not None:
-        zeilen = zeilen.filter(leistung_id__in=list(leistung_ids))
+    gewollt = set(leistung_ids) if leistung_ids is not None else None
+    if gewollt is not None and len(gewollt) == 1:
+        zeilen = zeilen.filter(leistung_id__in=gewollt)
+    # Several services (the Land page: all of them) are filtered here, not in SQL: on the
+    # index abdeckungsstand_unique_land (art, stichtag, land_id, leistung_id) a
+    # "leistung_id IN (…)" is one index scan per service over every Land's rows (a Land has
+    # hardly any rows of services it has not committed).
     reihen: dict[int, dict[dt.date, BurnupPunkt]] = defaultdict(dict)
     for leistung_id, tag, quelle, b_live, b_gesamt, e_live, e_gesamt in zeilen.order_by(
         "stichtag"
@@ -162,6 +173,8 @@ def _gespeicherte_reihen(
         "einwohner_live",
         "einwohner_gesamt",
     ):
+        if gewollt is not None and leistung_id not in gewollt:
+            continue
         if quelle == art.TAEGLICH and tag in reihen[leistung_id]:
             continue
         reihen[leistung_id][tag] = BurnupPunkt(tag, b_live, b_gesamt, e_live, e_gesamt, quelle)
