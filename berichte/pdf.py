@@ -112,8 +112,10 @@ def _topojson_url() -> str:
 #: Charts a tab draws before its page (with plotly.js) is loaded afresh. Kaleido reloads it
 #: after every chart: about 0.15 s, half of a chart's time. Plotly.toImage purges its
 #: temporary plot, so one page can draw many; the reload now and then bounds what the tab of
-#: a long-lived worker may accumulate. A failed drawing restarts the whole renderer.
-NEU_LADEN_NACH = 50
+#: a long-lived worker may accumulate: plotly keeps every fetched GeoJSON (a Land's
+#: boundaries, up to 2.5 MB, per map), so a tab reloads after about two reports' charts.
+#: A failed drawing restarts the whole renderer.
+NEU_LADEN_NACH = 12
 
 
 def _kaleido_klasse() -> Any:
