@@ -16,7 +16,8 @@ from typing import Any
 from abdeckung.models import Abdeckungsstand
 from abdeckung.regeln import quote_text
 from abdeckung.selectors import TrichterStufe
-from berichte.inhalt import NATIONAL, Bericht, LandAbschnitt, ZusageZeile, datum, zahl
+from berichte.format import datum, zahl
+from berichte.inhalt import NATIONAL, Bericht, LandAbschnitt, ZusageZeile
 from berichte.national import NationalePrognose, nationaler_burnup, trichter_summe
 from dashboard.figuren.karte import karte_figur
 from dashboard.figuren.trichter import trichter_figur
