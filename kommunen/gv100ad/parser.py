@@ -1,22 +1,8 @@
-"""Parser for the official Destatis Gemeindeverzeichnis in the fixed-width GV100AD format.
+"""Parsing the GV100AD text records: every record validated, every problem collected.
 
-Record layout (``Datensatzbeschreibung_GV100AD.pdf``; 1-based positions, 220 characters per
-record, UTF-8 with BOM, CRLF):
-
-====== =====================================================================
-1-2    Satzart: 10 Land, 20 Regierungsbezirk, 30 Region (BW, ignored), 40 Kreis,
-       50 Gemeindeverband, 60 Gemeinde
-3-10   Gebietsstand JJJJMMTT
-11-12  Land, 13 Regierungsbezirk, 14-15 Kreis, 16-18 Gemeinde, 19-22 Gemeindeverband
-23-72  Name;  73-122 Sitz der Verwaltung (Satzart 10-50)
-123-124 Textkennzeichen (type)
-129-139 Fläche in ha;  140-150 Einwohner;  151-161 davon männlich (Satzart 60)
-166-170 Postleitzahl des Verwaltungssitzes;  171-175 nicht leer: mehrere Postleitzahlen
-====== =====================================================================
-
-The parser validates every record and collects *all* problems as :class:`Zeilenfehler`
-(German text, with the line number); :func:`lesen` raises :class:`GemeindeverzeichnisFehler`
-carrying the full list, so a bad file is reported in one go and nothing is imported.
+:func:`parse` checks each line (length, Satzart, keys, Textkennzeichen, numbers), then the
+structure (every record has its parents, every Land, Kreis and Gemeindeverband has Gemeinden)
+and raises :class:`GemeindeverzeichnisFehler` with all problems, sorted by line.
 """
 
 from __future__ import annotations
@@ -24,43 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path, PurePosixPath
 from typing import Any
 
-SATZLAENGE = 220
-BOM = b"\xef\xbb\xbf"
-
-# Official abbreviations of the Länder by their 2-digit key.
-LAND_KUERZEL = {
-    "01": "SH",
-    "02": "HH",
-    "03": "NI",
-    "04": "HB",
-    "05": "NW",
-    "06": "HE",
-    "07": "RP",
-    "08": "BW",
-    "09": "BY",
-    "10": "SL",
-    "11": "BE",
-    "12": "BB",
-    "13": "MV",
-    "14": "SN",
-    "15": "ST",
-    "16": "TH",
-}
-
-KREIS_TYPEN = frozenset({"41", "42", "43", "44", "45"})
-VERBAND_TYPEN = frozenset({"50", "51", "52", "53", "54", "55", "56", "57", "58"})
-GEMEINDE_TYPEN = frozenset({"60", "61", "62", "63", "64", "65", "66", "67"})
-
-# Satzart 20 holds real Regierungsbezirke (NW, HE, BW, BY) as well as Niedersachsen's
-# "Statistische Region …" and the former ones of RP and SN ("früher: …"), which are only
-# statistical units today.
-_STATISTISCHE_REGION = re.compile(r"^(Statistische Region|früher:)", re.IGNORECASE)
+from kommunen.gv100ad.saetze import (
+    BOM,
+    GEMEINDE_TYPEN,
+    KREIS_TYPEN,
+    LAND_KUERZEL,
+    SATZLAENGE,
+    VERBAND_TYPEN,
+    GemeindeSatz,
+    Gemeindeverzeichnis,
+    GemeindeverzeichnisFehler,
+    KreisSatz,
+    LandSatz,
+    RegierungsbezirkSatz,
+    VerbandSatz,
+    Zeilenfehler,
+    regierungsbezirk_typ,
+)
 
 _STICHTAG_EINWOHNER = re.compile(
     r"Bev.lkerungsangaben.{0,200}?Stichtag\s+(\d{2}\.\d{2}\.\d{4})", re.DOTALL
@@ -68,229 +36,6 @@ _STICHTAG_EINWOHNER = re.compile(
 _STICHTAG_FLAECHE = re.compile(
     r"Fl.chenangaben.{0,200}?Stichtag\s+(\d{2}\.\d{2}\.\d{4})", re.DOTALL
 )
-_DATEINAME = re.compile(r"^GV100AD_.*\.txt$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Zeilenfehler:
-    """One problem in the input; ``zeile`` is None for problems of the file as a whole."""
-
-    zeile: int | None
-    grund: str
-
-    def __str__(self) -> str:
-        return f"Zeile {self.zeile}: {self.grund}" if self.zeile is not None else self.grund
-
-
-class GemeindeverzeichnisFehler(Exception):
-    """The Gemeindeverzeichnis cannot be imported; ``fehler`` lists every problem found."""
-
-    def __init__(self, fehler: list[Zeilenfehler], *, datei: str = "") -> None:
-        self.fehler = fehler
-        self.datei = datei
-        head = f"{datei}: " if datei else ""
-        if len(fehler) == 1:
-            message = f"{head}{fehler[0]}"
-        else:
-            message = f"{head}{len(fehler)} Fehler, zuerst {fehler[0]}"
-        super().__init__(message)
-
-
-@dataclass
-class LandSatz:
-    code: str
-    name: str
-    sitz: str
-    zeile: int
-    einwohner: int = 0
-    flaeche_ha: int = 0
-
-    @property
-    def kurz(self) -> str:
-        return LAND_KUERZEL[self.code]
-
-    @property
-    def flaeche_km2(self) -> Decimal:
-        return Decimal(self.flaeche_ha) / 100
-
-
-@dataclass
-class RegierungsbezirkSatz:
-    code: str
-    name: str
-    sitz: str
-    typ: str  # "regierungsbezirk" or "statistisch" (values of Regierungsbezirk.Typ)
-    zeile: int
-
-    @property
-    def land_code(self) -> str:
-        return self.code[:2]
-
-
-@dataclass
-class KreisSatz:
-    ars: str
-    name: str
-    sitz: str
-    typ: str
-    zeile: int
-    einwohner: int = 0
-    flaeche_ha: int = 0
-
-    @property
-    def land_code(self) -> str:
-        return self.ars[:2]
-
-    @property
-    def regierungsbezirk_code(self) -> str | None:
-        return self.ars[:3] if self.ars[2] != "0" else None
-
-    @property
-    def name_kurz(self) -> str:
-        return kurzname(self.name)
-
-    @property
-    def flaeche_km2(self) -> Decimal:
-        return Decimal(self.flaeche_ha) / 100
-
-
-@dataclass
-class VerbandSatz:
-    ars: str
-    name: str
-    sitz: str
-    typ: str
-    zeile: int
-
-    @property
-    def land_code(self) -> str:
-        return self.ars[:2]
-
-    @property
-    def kreis_ars(self) -> str:
-        return self.ars[:5]
-
-
-@dataclass
-class GemeindeSatz:
-    ars: str
-    name: str
-    typ: str
-    einwohner: int
-    einwohner_maennlich: int
-    flaeche_ha: int
-    plz: str
-    plz_mehrere: bool
-    zeile: int
-
-    @property
-    def ags(self) -> str:
-        return self.ars[:5] + self.ars[9:]
-
-    @property
-    def land_code(self) -> str:
-        return self.ars[:2]
-
-    @property
-    def regierungsbezirk_code(self) -> str | None:
-        return self.ars[:3] if self.ars[2] != "0" else None
-
-    @property
-    def kreis_ars(self) -> str:
-        return self.ars[:5]
-
-    @property
-    def verband_ars(self) -> str:
-        return self.ars[:9]
-
-    @property
-    def name_kurz(self) -> str:
-        return kurzname(self.name)
-
-    @property
-    def flaeche_km2(self) -> Decimal:
-        return Decimal(self.flaeche_ha) / 100
-
-    @property
-    def ist_gemeindefrei(self) -> bool:
-        return self.typ in ("65", "66")
-
-
-@dataclass
-class Gemeindeverzeichnis:
-    """The parsed content of one GV100AD file (all keys as zero-padded text)."""
-
-    datei: str
-    sha256: str
-    gebietsstand: dt.date
-    einwohner_stichtag: dt.date | None = None
-    flaeche_stichtag: dt.date | None = None
-    laender: dict[str, LandSatz] = field(default_factory=dict)
-    regierungsbezirke: dict[str, RegierungsbezirkSatz] = field(default_factory=dict)
-    kreise: dict[str, KreisSatz] = field(default_factory=dict)
-    verbaende: dict[str, VerbandSatz] = field(default_factory=dict)
-    gemeinden: dict[str, GemeindeSatz] = field(default_factory=dict)
-
-
-def kurzname(name: str) -> str:
-    """Name up to the first comma: ``"Flensburg, Stadt"`` becomes ``"Flensburg"``."""
-    return name.split(",", 1)[0].strip()
-
-
-def regierungsbezirk_typ(name: str) -> str:
-    return "statistisch" if _STATISTISCHE_REGION.match(name) else "regierungsbezirk"
-
-
-# --- Reading ----------------------------------------------------------------------------
-
-
-def lesen(path: Path) -> Gemeindeverzeichnis:
-    """Read and validate a ``GV100AD_*.txt`` file or a ZIP holding exactly one of them."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GemeindeverzeichnisFehler(
-            [Zeilenfehler(None, f"Datei kann nicht gelesen werden: {exc.strerror or exc}")],
-            datei=path.name,
-        ) from exc
-    sha256 = hashlib.sha256(data).hexdigest()
-    hinweise = ""
-    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        data, hinweise = _aus_zip(path)
-    return parse(data, datei=path.name, sha256=sha256, hinweise=hinweise)
-
-
-def _aus_zip(path: Path) -> tuple[bytes, str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if not n.endswith("/")]
-            treffer = [n for n in names if _DATEINAME.match(PurePosixPath(n).name)]
-            if not treffer:
-                raise GemeindeverzeichnisFehler(
-                    [Zeilenfehler(None, "ZIP-Datei enthält keine GV100AD-Datei (GV100AD_*.txt)")],
-                    datei=path.name,
-                )
-            if len(treffer) > 1:
-                raise GemeindeverzeichnisFehler(
-                    [
-                        Zeilenfehler(
-                            None,
-                            "ZIP-Datei enthält mehrere GV100AD-Dateien: " + ", ".join(treffer),
-                        )
-                    ],
-                    datei=path.name,
-                )
-            data = archive.read(treffer[0])
-            hinweise = ""
-            for name in names:
-                if PurePosixPath(name).name.lower() == "hinweise.txt":
-                    hinweise = archive.read(name).decode("cp1252", errors="replace")
-            return data, hinweise
-    except zipfile.BadZipFile as exc:
-        raise GemeindeverzeichnisFehler(
-            [Zeilenfehler(None, f"keine gültige ZIP-Datei ({exc})")], datei=path.name
-        ) from exc
 
 
 def _stichtag(pattern: re.Pattern[str], text: str) -> dt.date | None:
@@ -301,9 +46,6 @@ def _stichtag(pattern: re.Pattern[str], text: str) -> dt.date | None:
         return dt.datetime.strptime(match.group(1), "%d.%m.%Y").date()  # noqa: DTZ007
     except ValueError:
         return None
-
-
-# --- Parsing ------------------------------------------------------------------------------
 
 
 class _Parser:

@@ -1,22 +1,16 @@
-"""Comparing a parsed Gemeindeverzeichnis with the database and writing the difference.
-
-Used by :func:`kommunen.services.gemeindeverzeichnis_import`, which owns the transaction.
-The first file fills the tables; every later one is applied as a territorial change:
-records that vanished end with ``gueltig_bis`` (never deleted), new keys start with
-``gueltig_ab``, renamings, mergers and changed assignments become ``Gebietsaenderung`` rows.
-"""
+"""The comparison of one parsed Gemeindeverzeichnis with the database, level by level."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 
-from kommunen import gv100ad
+from kommunen.gebietsabgleich.ergebnis import ImportErgebnis, aenderung_beschreiben, datum_text
+from kommunen.gebietsabgleich.nachfolger import nachfolger_schaetzen, umschluesselung_ermitteln
+from kommunen.gebietsabgleich.zeilen import BATCH, zeilen_aktualisieren
 from kommunen.gv100ad import Gemeindeverzeichnis, GemeindeverzeichnisFehler, Zeilenfehler
 from kommunen.models import (
     Gebietsaenderung,
@@ -28,81 +22,6 @@ from kommunen.models import (
     Regierungsbezirk,
 )
 from kommunen.text import suchform
-
-BATCH = 1000
-
-# Level name -> German label, in import order.
-EBENEN = {
-    "land": "Länder",
-    "regierungsbezirk": "Regierungsbezirke",
-    "kreis": "Kreise",
-    "verband": "Gemeindeverbände",
-    "gemeinde": "Gemeinden",
-}
-_EINZAHL = {
-    "land": "Land",
-    "regierungsbezirk": "Regierungsbezirk",
-    "kreis": "Kreis",
-    "verband": "Gemeindeverband",
-    "gemeinde": "Gemeinde",
-}
-
-
-@dataclass
-class Zaehler:
-    neu: int = 0
-    geaendert: int = 0
-    aufgeloest: int = 0
-    unveraendert: int = 0
-
-    @property
-    def aenderungen(self) -> int:
-        return self.neu + self.geaendert + self.aufgeloest
-
-
-@dataclass
-class ImportErgebnis:
-    """What an import did (or, with ``dry_run``, would do)."""
-
-    datei: str
-    sha256: str
-    gebietsstand: dt.date
-    erster_import: bool
-    dry_run: bool
-    ebenen: dict[str, Zaehler] = field(default_factory=lambda: {e: Zaehler() for e in EBENEN})
-    # Human-readable territorial changes (one line per Gebietsaenderung).
-    aenderungen: list[str] = field(default_factory=list)
-
-    @property
-    def anzahl_aenderungen(self) -> int:
-        """Records created, changed or ended over all levels (0: nothing to do)."""
-        return sum(z.aenderungen for z in self.ebenen.values())
-
-    @property
-    def anzahl_gebietsaenderungen(self) -> int:
-        return len(self.aenderungen)
-
-    def zusammenfassung(self) -> dict[str, Any]:
-        return {
-            "ebenen": {
-                ebene: {
-                    "neu": z.neu,
-                    "geaendert": z.geaendert,
-                    "aufgeloest": z.aufgeloest,
-                    "unveraendert": z.unveraendert,
-                }
-                for ebene, z in self.ebenen.items()
-            },
-            "gebietsaenderungen": len(self.aenderungen),
-        }
-
-
-def _datum(tag: dt.date) -> str:
-    return f"{tag:%d.%m.%Y}"
-
-
-def _km2(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 class Abgleich:
@@ -118,8 +37,8 @@ class Abgleich:
                 [
                     Zeilenfehler(
                         None,
-                        f"Gebietsstand {_datum(self.stichtag)} ist älter als der bereits "
-                        f"eingespielte Gebietsstand {_datum(letzter.stichtag)}; ältere Stände "
+                        f"Gebietsstand {datum_text(self.stichtag)} ist älter als der bereits "
+                        f"eingespielte Gebietsstand {datum_text(letzter.stichtag)}; ältere Stände "
                         "werden nicht eingespielt.",
                     )
                 ],
@@ -302,7 +221,9 @@ class Abgleich:
                 ebene=ebene, ars=ars, art=art, vorher=vorher, nachher=nachher, hinweis=hinweis
             )
         )
-        self.ergebnis.aenderungen.append(_beschreibung(ebene, ars, art, vorher, nachher, hinweis))
+        self.ergebnis.aenderungen.append(
+            aenderung_beschreiben(ebene, ars, art, vorher, nachher, hinweis)
+        )
 
     def _beenden(
         self, ebene: str, model: type[models.Model], beendet: list[Any], key_field: str = "ars"
@@ -436,7 +357,7 @@ class Abgleich:
             "ars",
             soll,
             zuordnung={"kreis_id": self.kreis_keys, "verband_id": self.verband_keys},
-            umschluesselung=_umschluesselung(soll),
+            umschluesselung=umschluesselung_ermitteln(soll),
         )
         if beendet:
             self._nachfolger(objekte, neu, beendet, alt)
@@ -451,7 +372,7 @@ class Abgleich:
         """Best guess of where each dissolved Gemeinde went, stated in ``hinweis``."""
         neue_keys = {g.ars for g in neu}
         for gemeinde in beendet:
-            nachfolger, art, hinweis = _nachfolger_schaetzen(
+            nachfolger, art, hinweis = nachfolger_schaetzen(
                 gemeinde, objekte, neue_keys, self.v.gemeinden, alt
             )
             gemeinde.nachfolger = nachfolger
@@ -472,127 +393,3 @@ class Abgleich:
                 hinweis,
             )
         zeilen_aktualisieren(Gemeinde, beendet, ["gueltig_bis", "nachfolger"])
-
-
-def _umschluesselung(soll: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """New ARS -> old ARS for Gemeinden that only changed their Gemeindeverband.
-
-    The ARS contains the Verband, the AGS does not: a valid Gemeinde whose ARS vanished and
-    whose AGS reappears under a key that is new to the database keeps its row.
-    """
-    vorhanden = dict(Gemeinde.objects.filter(gueltig_bis__isnull=True).values_list("ars", "ags"))
-    bekannt = set(Gemeinde.objects.values_list("ars", flat=True))
-    verschwunden = {ags: ars for ars, ags in vorhanden.items() if ars not in soll}
-    return {
-        ars: verschwunden[werte["ags"]]
-        for ars, werte in soll.items()
-        if ars not in bekannt and werte["ags"] in verschwunden
-    }
-
-
-def _nachfolger_schaetzen(
-    gemeinde: Gemeinde,
-    objekte: dict[str, Gemeinde],
-    neue_keys: set[str],
-    im_verzeichnis: dict[str, gv100ad.GemeindeSatz],
-    alt: dict[str, tuple[int, Decimal]],
-) -> tuple[Gemeinde | None, str, str]:
-    kreis = gemeinde.ars[:5]
-    verband = gemeinde.ars[:9]
-    # 1. Same name in the same Land under a new key: the key changed (e.g. Kreisreform).
-    gleicher_name = [
-        objekte[k]
-        for k in neue_keys
-        if k[:2] == gemeinde.ars[:2] and objekte[k].name == gemeinde.name
-    ]
-    if len(gleicher_name) == 1:
-        neu = gleicher_name[0]
-        return (
-            neu,
-            Gebietsaenderung.Art.SCHLUESSEL,
-            f"Schlüssel geändert: gleicher Name unter dem neuen Schlüssel {neu.ars}.",
-        )
-    # 2. A new Gemeinde in the same Verband, else in the same Kreis (largest area).
-    for bereich, laenge, text in ((verband, 9, "Gemeindeverband"), (kreis, 5, "Kreis")):
-        kandidaten = [objekte[k] for k in neue_keys if k[:laenge] == bereich]
-        if kandidaten:
-            neu = max(kandidaten, key=lambda g: (g.flaeche_km2, g.ars))
-            mehrere = f" (größte von {len(kandidaten)} neuen)" if len(kandidaten) > 1 else ""
-            return (
-                neu,
-                Gebietsaenderung.Art.AUFGELOEST,
-                f"Geschätzt: neue Gemeinde im selben {text}{mehrere}.",
-            )
-    # 3. The continuing Gemeinde of the same Kreis whose area, else population, grew the most.
-    bestehende = [
-        objekte[k]
-        for k, satz in im_verzeichnis.items()
-        if k[:5] == kreis and k not in neue_keys and k in alt
-    ]
-    for index, was in ((1, "Fläche"), (0, "Einwohnerzahl")):
-        zuwachs = []
-        for kandidat in bestehende:
-            vorher = alt[kandidat.ars][index]
-            nachher = kandidat.flaeche_km2 if index == 1 else kandidat.einwohner
-            if nachher > vorher:
-                zuwachs.append((nachher - vorher, kandidat.ars, kandidat))
-        if zuwachs:
-            plus, _, kandidat = max(zuwachs)
-            if index == 1:
-                menge = (
-                    f"+{_km2(Decimal(plus))} km²; "
-                    f"aufgelöste Gemeinde: {_km2(gemeinde.flaeche_km2)} km²"
-                )
-            else:
-                menge = f"+{plus} Einwohner; aufgelöste Gemeinde: {gemeinde.einwohner} Einwohner"
-            return (
-                kandidat,
-                Gebietsaenderung.Art.AUFGELOEST,
-                f"Geschätzt: Gemeinde im selben Kreis mit dem größten Zuwachs der {was} ({menge}).",
-            )
-    return None, Gebietsaenderung.Art.AUFGELOEST, "Kein Nachfolger im selben Kreis erkennbar."
-
-
-def _beschreibung(
-    ebene: str, ars: str, art: str, vorher: dict[str, Any], nachher: dict[str, Any], hinweis: str
-) -> str:
-    name = nachher.get("name") or vorher.get("name") or ""
-    kopf = f"{_EINZAHL[ebene]} {ars} {name}".rstrip()
-    if art == Gebietsaenderung.Art.NEU:
-        text = f"{kopf}: neu"
-    elif art == Gebietsaenderung.Art.UMBENANNT:
-        text = f"{kopf}: umbenannt (bisher „{vorher['name']}“)"
-    elif art == Gebietsaenderung.Art.ZUORDNUNG:
-        teile = [f"{k} {vorher[k] or '–'} → {nachher[k] or '–'}" for k in nachher if k != "name"]
-        text = f"{kopf}: Zuordnung geändert ({', '.join(teile)})"
-    else:
-        bis = dt.date.fromisoformat(nachher["gueltig_bis"])
-        text = f"{kopf}: aufgelöst, gültig bis {_datum(bis)}"
-        if art == Gebietsaenderung.Art.SCHLUESSEL:
-            text = f"{kopf}: Schlüssel geändert, gültig bis {_datum(bis)}"
-        if nachher.get("nachfolger"):
-            text += f"; Nachfolger {nachher['nachfolger']} {nachher['nachfolger_name']}"
-    return f"{text}. {hinweis}" if hinweis else f"{text}."
-
-
-def zeilen_aktualisieren(
-    model: type[models.Model], objekte: Iterable[Any], feldnamen: Iterable[str]
-) -> None:
-    """``UPDATE … SET <felder> WHERE id = …`` for many rows through one ``executemany``.
-
-    ``bulk_update`` builds one ``CASE`` per column over every row of a batch; with 11,000
-    changed Gemeinden that takes seconds. A single prepared statement run per row is several
-    times faster (psycopg pipelines it, SQLite loops in C).
-    """
-    felder: list[Any] = [model._meta.get_field(name) for name in feldnamen]
-    q = connection.ops.quote_name
-    zuweisungen = ", ".join(f"{q(f.column)} = %s" for f in felder)
-    pk_spalte: str = model._meta.pk.column  # type: ignore[union-attr]
-    sql = f"UPDATE {q(model._meta.db_table)} SET {zuweisungen} WHERE {q(pk_spalte)} = %s"
-    zeilen = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in felder] + [obj.pk]
-        for obj in objekte
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(zeilen), BATCH):
-            cursor.executemany(sql, zeilen[start : start + BATCH])
