@@ -211,10 +211,10 @@ def szenario(admin_user_rc) -> tuple[list[StapelAenderung], list[int]]:  # type:
 def schreibweise(request, monkeypatch):  # type: ignore[no-untyped-def]
     """Both ways of writing: batched ``UPDATE … FROM (VALUES …)`` (PostgreSQL) and one
     conditional UPDATE per row (the other databases)."""
-    from onboarding.services import stapel
+    from onboarding.services.stapel import schreiben
 
     if request.param == "einzeln":
-        monkeypatch.setattr(stapel, "_gebuendelt", lambda: False)
+        monkeypatch.setattr(schreiben, "_gebuendelt", lambda: False)
     elif connection.vendor != "postgresql":
         pytest.skip("batched UPDATE … FROM (VALUES …) is used on PostgreSQL only")
     return request.param
@@ -371,10 +371,10 @@ def test_batch_needs_a_few_queries_however_many_records(
 def test_a_version_moved_between_loading_and_writing_is_a_conflict_leaving_no_trace(
     nur_fehlerfreie, admin_user_rc, schreibweise, monkeypatch
 ):
-    from onboarding.services import stapel
+    from onboarding.services.stapel import anwenden
 
     a, b = _records(2)
-    laden = stapel._onboardings_laden
+    laden = anwenden.onboardings_laden
 
     def laden_und_dazwischen_aendern(ids):  # type: ignore[no-untyped-def]
         geladen = laden(ids)
@@ -382,7 +382,7 @@ def test_a_version_moved_between_loading_and_writing_is_a_conflict_leaving_no_tr
         Onboarding.objects.filter(pk=b.pk).update(version=F("version") + 1)
         return geladen
 
-    monkeypatch.setattr(stapel, "_onboardings_laden", laden_und_dazwischen_aendern)
+    monkeypatch.setattr(anwenden, "onboardings_laden", laden_und_dazwischen_aendern)
     aenderungen = [
         StapelAenderung(onboarding_id=o.pk, daten={"welle": "W"}, punkte=_setzen(_codes(o, 0)[:1]))
         for o in (a, b)
