@@ -16,11 +16,8 @@ from abdeckung.selectors import abdeckung_am
 from abdeckung.services import abdeckung_aktualisieren
 from dashboard.figuren import stil
 from dashboard.figuren.karte import karte_figur
-from dashboard.selectors.karte import (
-    _geometrie_runden,
-    grenzen_geojson,
-    karte_daten,
-)
+from dashboard.selectors.karte import grenzen_geojson, karte_daten
+from dashboard.selectors.karte.grenzen import _geometrie_runden
 from dashboard.views.karte import karten_cache
 from kommunen.models import Gemeinde, Grenze, Kreis, Land
 from leistungen.models import Leistung
@@ -494,7 +491,7 @@ def test_a_status_change_invalidates_the_cached_map(client_ministerium, admin_us
 
 
 def test_area_names_are_the_models_display_names() -> None:
-    from dashboard.selectors.karte import _kreis_bezeichnung
+    from dashboard.selectors.karte.gebiete import _kreis_bezeichnung
 
     for kreis in Kreis.objects.all():
         assert _kreis_bezeichnung(kreis.name, kreis.typ) == kreis.bezeichnung

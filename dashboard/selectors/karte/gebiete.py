@@ -1,30 +1,12 @@
-"""Reads for the coverage map (issue #5): the figures of every area (Kreis or Gemeinde) and
-the boundaries the browser draws them on.
-
-* :func:`karte_daten` – one :class:`Karte`: per area the honest class
-  (:func:`dashboard.figuren.stil.klasse`), the three numbers, the responsible authority and
-  the page it links to. Kreise read the coverage engine's figures per Kreis
-  (:func:`abdeckung.selectors.abdeckung_am`), Gemeinden the resolved responsibilities with
-  the status of their authority (:func:`abdeckung.services.zustaendigkeiten_mit_status`),
-  both in a fixed number of queries.
-* :func:`grenzen_geojson` / :func:`grenzen_bytes` – the boundaries as a FeatureCollection
-  (feature ``id`` = ARS), coordinates rounded and cached as gzip bytes.
-"""
+"""The areas of the coverage map (Kreise or Gemeinden) with their figures and classes:
+:func:`karte_daten` builds one :class:`~dashboard.selectors.karte.modell.Karte`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,20 +15,11 @@ from abdeckung.selectors import abdeckung_am
 from abdeckung.services import Kennzahl, Zahl, zustaendigkeiten_mit_status
 from dashboard.figuren import stil
 from dashboard.figuren.stil import Klasse
-from kommunen.models import Gemeinde, Grenze, Kreis, Land
-from leistungen.models import Leistung, Zusage, Zustaendigkeit
+from dashboard.selectors.karte.modell import METRIKEN, Ebene, Gebiet, Karte, Metrik, Zustaendig
+from kommunen.models import Gemeinde, Kreis, Land
+from leistungen.models import Leistung, Zustaendigkeit
 from onboarding.models import Status
 
-Ebene = Literal["kreis", "gemeinde"]
-Metrik = Literal["behoerden", "gemeinden", "bevoelkerung"]
-
-#: The metrics the map can be coloured by, in the order of the filter.
-METRIKEN: dict[str, str] = {
-    "bevoelkerung": "Bevölkerung",
-    "gemeinden": "Gemeinden",
-    "behoerden": "Behörden",
-}
-EBENEN: dict[str, str] = {"kreis": "Kreise", "gemeinde": "Gemeinden"}
 _NACH_EBENE: dict[str, str] = {"kreis": "nach Kreisen", "gemeinde": "nach Gemeinden"}
 
 _STATUS_TEXT = dict(Status.choices)
@@ -62,91 +35,6 @@ def _kreis_bezeichnung(name: str, typ: str) -> str:
     ):
         return f"{_KREIS_TYP_TEXT[typ]} {name}"
     return name
-
-
-@dataclass(frozen=True)
-class Zustaendig:
-    """Who is responsible for one service in an area: one authority by name, or a count."""
-
-    leistung: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Gebiet:
-    """One area of the map (a Kreis or a Gemeinde) with its figures.
-
-    With one service the three numbers are those of the coverage definitions
-    (:mod:`abdeckung.regeln`) for the area; with all committed services they are summed
-    over the services (authority × service, Gemeinde × service, inhabitant × service), so
-    100 % means every committed service is usable everywhere in the area. ``leistungen``:
-    how many of the committed services are usable in the whole area. Areas the user may not
-    see (``freigegeben`` False) carry no figures at all."""
-
-    ars: str
-    name: str
-    land_kurz: str
-    klasse: Klasse
-    behoerden: Zahl | None = None
-    gemeinden: Zahl | None = None
-    bevoelkerung: Zahl | None = None
-    leistungen: Zahl | None = None
-    zustaendig: tuple[Zustaendig, ...] = ()
-    status: str = ""
-    blockiert: int = 0
-    url: str | None = None
-    freigegeben: bool = True
-    pilot: bool = False
-
-    def zahl(self, metrik: str) -> Zahl | None:
-        return {
-            "behoerden": self.behoerden,
-            "gemeinden": self.gemeinden,
-            "bevoelkerung": self.bevoelkerung,
-        }[metrik]
-
-
-@dataclass(frozen=True)
-class Karte:
-    """Everything the map, its legend and its table show; built by :func:`karte_daten`."""
-
-    ebene: str
-    land: Land | None
-    leistung: Leistung | None
-    metrik: str
-    stichtag: dt.date | None
-    art: str | None
-    titel: str
-    stand: dt.datetime | None
-    gebiete: tuple[Gebiet, ...]
-    piloten: bool = False
-    #: Länder (kurz) whose figures the map shows: committed and visible.
-    laender_mit_zahlen: tuple[str, ...] = ()
-    hinweise: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def ebene_text(self) -> str:
-        return EBENEN[self.ebene]
-
-    @property
-    def metrik_text(self) -> str:
-        return METRIKEN[self.metrik]
-
-    @property
-    def legende(self) -> list[tuple[Klasse, int]]:
-        """Every class that occurs, in legend order, with its number of areas."""
-        zaehlung: dict[str, int] = defaultdict(int)
-        for g in self.gebiete:
-            zaehlung[g.klasse.schluessel] += 1
-        return [(k, zaehlung[k.schluessel]) for k in stil.KLASSEN_KARTE if zaehlung[k.schluessel]]
-
-    @property
-    def anzahl_piloten(self) -> int:
-        return sum(1 for g in self.gebiete if g.pilot)
-
-    @property
-    def mit_zahlen(self) -> bool:
-        return any(g.freigegeben and g.behoerden is not None for g in self.gebiete)
 
 
 # --- classes -------------------------------------------------------------------------------
@@ -497,179 +385,3 @@ def _gemeinde_gebiete(
             )
         )
     return gebiete, (jetzt if stichtag is None else None), mit_zahlen
-
-
-# --- boundaries ----------------------------------------------------------------------------
-
-#: Decimal places of the coordinates: ~70 m for the national Kreis map (about 1 km per
-#: screen pixel), ~7 m for the maps of one Land.
-NACHKOMMA_NATIONAL = 3
-NACHKOMMA_LAND = 4
-GRENZEN_CACHE_SEKUNDEN = 24 * 3600
-
-
-def _flaeche(ring: list[list[float]]) -> float:
-    """Shoelace sum: positive for clockwise rings (x = lon, y = lat)."""
-    return sum((x2 - x1) * (y2 + y1) for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False))
-
-
-def _ring_runden(ring: Iterable[list[float]], nachkomma: int) -> list[list[float]]:
-    ergebnis: list[list[float]] = []
-    for x, y in ring:
-        punkt = [round(x, nachkomma), round(y, nachkomma)]
-        if not ergebnis or punkt != ergebnis[-1]:
-            ergebnis.append(punkt)
-    return ergebnis
-
-
-def _geometrie_runden(geometrie: dict[str, Any], nachkomma: int) -> dict[str, Any] | None:
-    """Round the coordinates and drop repeated points. A ring that collapses (fewer than
-    four points) or whose winding flips when rounded (a sliver of a few metres) is dropped:
-    d3-geo would read a flipped exterior ring as "everything but this" and fill the map."""
-    polygone = (
-        [geometrie["coordinates"]] if geometrie["type"] == "Polygon" else geometrie["coordinates"]
-    )
-    neu = []
-    for polygon in polygone:
-        aussen = _ring_runden(polygon[0], nachkomma)
-        # Exterior rings clockwise (positive), holes counter-clockwise (negative).
-        if len(aussen) < 4 or _flaeche(aussen) <= 0:
-            continue
-        ringe = [aussen]
-        for loch in polygon[1:]:
-            gerundet = _ring_runden(loch, nachkomma)
-            if len(gerundet) >= 4 and _flaeche(gerundet) < 0:
-                ringe.append(gerundet)
-        neu.append(ringe)
-    if not neu:
-        return None
-    if len(neu) == 1:
-        return {"type": "Polygon", "coordinates": neu[0]}
-    return {"type": "MultiPolygon", "coordinates": neu}
-
-
-def _features(grenzen: Iterable[tuple[str, dict[str, Any]]], nachkomma: int) -> list[dict]:
-    features = []
-    for schluessel, geometrie in grenzen:
-        gerundet = _geometrie_runden(geometrie, nachkomma)
-        if gerundet is not None:
-            features.append({"type": "Feature", "id": schluessel, "geometry": gerundet})
-    return features
-
-
-def grenzen_geojson(*, ebene: Ebene, land: Land | None) -> dict[str, Any]:
-    """The boundaries for :func:`karte_daten`'s areas as a FeatureCollection, feature ``id``
-    = ARS, no properties (hover texts come with the figure). Kreise of Germany (``land``
-    None) come with the Länder (``id`` = Land code) for their outlines, Gemeinden of a
-    Land with its Kreise. Coordinates rounded (:data:`NACHKOMMA_NATIONAL`,
-    :data:`NACHKOMMA_LAND`)."""
-    if ebene == "kreis":
-        nachkomma = NACHKOMMA_NATIONAL if land is None else NACHKOMMA_LAND
-        flaechen = Grenze.objects.filter(kreis__isnull=False)
-        if land is not None:
-            flaechen = flaechen.filter(kreis__land=land)
-        teile = list(flaechen.order_by("kreis__ars").values_list("kreis__ars", "geometrie"))
-        if land is None:
-            teile += list(
-                Grenze.objects.filter(land__isnull=False)
-                .order_by("land__code")
-                .values_list("land__code", "geometrie")
-            )
-    elif ebene == "gemeinde":
-        if land is None:
-            raise ValueError("Gemeindegrenzen gibt es je Land.")
-        nachkomma = NACHKOMMA_LAND
-        teile = list(
-            Grenze.objects.filter(gemeinde__land=land)
-            .order_by("gemeinde__ars")
-            .values_list("gemeinde__ars", "geometrie")
-        )
-        teile += list(
-            Grenze.objects.filter(kreis__land=land)
-            .order_by("kreis__ars")
-            .values_list("kreis__ars", "geometrie")
-        )
-    else:
-        raise ValueError(f"Unbekannte Ebene {ebene!r}.")
-    return {"type": "FeatureCollection", "features": _features(teile, nachkomma)}
-
-
-@dataclass(frozen=True)
-class GrenzenDatei:
-    """The serialized boundaries: gzip bytes and their ETag."""
-
-    etag: str
-    gzip: bytes
-
-    @property
-    def roh(self) -> bytes:
-        return gzip.decompress(self.gzip)
-
-
-def grenzen_version() -> str:
-    """A cheap fingerprint of the stored boundaries (one query): changes when boundaries
-    are imported again or a newer Gebietsstand adds or removes units."""
-    werte = Grenze.objects.aggregate(n=Count("id"), m=Max("id"))
-    return f"{werte['n']}-{werte['m']}"
-
-
-def grenzen_etag(*, ebene: str, gebiet: str, version: str) -> str:
-    return '"' + hashlib.sha256(f"{ebene}/{gebiet}/{version}".encode()).hexdigest()[:24] + '"'
-
-
-def grenzen_bytes(*, ebene: Ebene, land: Land | None, version: str | None = None) -> GrenzenDatei:
-    """:func:`grenzen_geojson` serialized and gzipped, cached (Django cache) per boundary
-    version: built once, then served from the cache."""
-    version = version or grenzen_version()
-    gebiet = land.code if land else "de"
-    schluessel = f"karte:grenzen:v1:{ebene}:{gebiet}:{version}"
-    datei = cache.get(schluessel)
-    if isinstance(datei, GrenzenDatei):
-        return datei
-    roh = json.dumps(
-        grenzen_geojson(ebene=ebene, land=land), separators=(",", ":"), ensure_ascii=False
-    ).encode()
-    datei = GrenzenDatei(
-        etag=grenzen_etag(ebene=ebene, gebiet=gebiet, version=version),
-        gzip=gzip.compress(roh, compresslevel=6, mtime=0),
-    )
-    cache.set(schluessel, datei, GRENZEN_CACHE_SEKUNDEN)
-    return datei
-
-
-def zugesagte_leistungen(*, land_ids: set[int] | None) -> list[Leistung]:
-    """Services committed by at least one of the Länder (None = any), by OZG-ID."""
-    zusagen = Zusage.objects.all()
-    if land_ids is not None:
-        zusagen = zusagen.filter(land_id__in=land_ids)
-    return list(Leistung.objects.filter(pk__in=zusagen.values("leistung_id")).order_by("ozg_id"))
-
-
-def daten_version() -> str:
-    """A fingerprint of everything the map's figures are computed from, in one query: the
-    newest audit event (every status change writes one), the last coverage run (stored
-    figures), the resolved responsibilities, commitments and the Gebietsstand. A page cache
-    keyed by it is invalidated by the next change."""
-    from abdeckung.models import Verarbeitungsstand
-    from audit.models import Ereignis
-    from kommunen.models import Gebietsstand
-
-    tabellen = {
-        "ereignis": Ereignis._meta.db_table,
-        "stand": Verarbeitungsstand._meta.db_table,
-        "zustaendigkeit": Zustaendigkeit._meta.db_table,
-        "zusage": Zusage._meta.db_table,
-        "gebietsstand": Gebietsstand._meta.db_table,
-    }
-    q = {k: connection.ops.quote_name(v) for k, v in tabellen.items()}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MAX(id) FROM {q['ereignis']}),"  # noqa: S608  # table names only
-            f" (SELECT MAX(aktualisiert_am) FROM {q['stand']}),"
-            f" (SELECT COUNT(*) FROM {q['zustaendigkeit']}),"
-            f" (SELECT MAX(id) FROM {q['zustaendigkeit']}),"
-            f" (SELECT COUNT(*) FROM {q['zusage']}),"
-            f" (SELECT MAX(id) FROM {q['gebietsstand']})"
-        )
-        zeile = cursor.fetchone()
-    return "|".join(str(w) for w in zeile or ())
