@@ -252,7 +252,7 @@ def _trichter_grafik(
             zeilen=tuple((s.bezeichnung, zahl(s.anzahl)) for s in stufen),
         ),
         breite=620,
-        hoehe=360,
+        hoehe=320,
     )
 
 
