@@ -17,7 +17,7 @@ from abdeckung.regeln import quote_text
 from abdeckung.selectors import abdeckung_am
 from abdeckung.services import abdeckung_aktualisieren, snapshot_erstellen
 from accounts.models import Rolle
-from dashboard.selectors import uebersicht as uebersicht_selectors
+from dashboard.selectors.uebersicht import prognose_cache as uebersicht_prognose_cache
 from kommunen.models import Land
 from leistungen.models import Behoerde, Zusage
 from onboarding.models import Onboarding
@@ -381,7 +381,7 @@ def test_query_count_is_fixed_with_several_laender_committed(
     with django_assert_num_queries(10):
         response = client_ministerium.get(URL)
     assert len([s for s in response.context["laender"] if s.zusagen]) == 3
-    monkeypatch.setattr(uebersicht_selectors, "PROGNOSE_CACHE_SEKUNDEN", 0)  # never cached
+    monkeypatch.setattr(uebersicht_prognose_cache, "PROGNOSE_CACHE_SEKUNDEN", 0)  # never cached
     cache.clear()
     # Everything cold (also the footer's two cached look-ups): 15.
     with django_assert_max_num_queries(15):
