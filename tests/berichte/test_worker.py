@@ -9,14 +9,8 @@ Land) fail with a clear message, while Bayern's still completes and is archived.
 from __future__ import annotations
 
 import hashlib
-import time
-from collections.abc import Callable
-from typing import Any
 
-import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
-from django.db import connection
 
 from abdeckung.models import Abdeckungsstand
 from berichte.models import Bericht
@@ -24,24 +18,9 @@ from berichte.tasks import berichte_woechentlich_task
 from leistungen.models import Programmteilnahme
 from rollout.celery import app
 from tests.berichte.hilfen import stichtag_einfrieren
+from tests.celery_worker import MARKER, warten
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.REDIS_URL or connection.vendor != "postgresql",
-        reason="braucht Redis (REDIS_URL) und PostgreSQL",
-    ),
-]
-
-
-def _warten(bedingung: Callable[[], Any], *, sekunden: float, was: str) -> Any:
-    ende = time.monotonic() + sekunden
-    while time.monotonic() < ende:
-        if wert := bedingung():
-            return wert
-        time.sleep(0.5)
-    raise AssertionError(f"nach {sekunden} s nicht eingetreten: {was}")
+pytestmark = MARKER
 
 
 def test_weekly_run_on_a_worker_reports_the_failing_scope_and_completes_the_others() -> None:
@@ -71,7 +50,7 @@ def test_weekly_run_on_a_worker_reports_the_failing_scope_and_completes_the_othe
                 laufend.exists()
             )
 
-        _warten(fertig, sekunden=420, was="alle Berichte fertig oder fehlgeschlagen")
+        warten(fertig, sekunden=420, was="alle Berichte fertig oder fehlgeschlagen")
 
     berichte = {b.scope: b for b in Bericht.objects.filter(stichtag=stichtag)}
     for scope in ("HE", "national"):
