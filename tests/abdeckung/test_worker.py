@@ -11,6 +11,7 @@ Redis at REDIS_URL is never stopped.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,26 +43,11 @@ from audit.models import Quelle
 from onboarding.models import Onboarding
 from onboarding.services import onboarding_aktualisieren
 from rollout.celery import app
+from tests.celery_worker import MARKER, warten
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not settings.REDIS_URL or connection.vendor != "postgresql",
-        reason="braucht Redis (REDIS_URL) und PostgreSQL",
-    ),
-]
-
-
-def _warten(bedingung: Callable[[], Any], *, sekunden: float, was: str) -> Any:
-    ende = time.monotonic() + sekunden
-    while time.monotonic() < ende:
-        if wert := bedingung():
-            return wert
-        time.sleep(0.3)
-    raise AssertionError(f"nach {sekunden} s nicht eingetreten: {was}")
+pytestmark = MARKER
 
 
 @pytest.fixture
@@ -134,10 +120,10 @@ def test_aenderung_ueber_den_service_erreicht_die_gespeicherte_abdeckung(user) -
     assert _he_live() == 0
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         _live(_rps()[0], user)  # commits at once; the hook enqueues after the commit
-        _warten(lambda: _he_live() == 1, sekunden=60, was="1 Behörde live gespeichert")
+        warten(lambda: _he_live() == 1, sekunden=60, was="1 Behörde live gespeichert")
         _live(_rps()[1], user)
         _live(_rps()[2], user)
-        _warten(lambda: _he_live() == 3, sekunden=60, was="3 Behörden live gespeichert")
+        warten(lambda: _he_live() == 3, sekunden=60, was="3 Behörden live gespeichert")
 
 
 # --- (b) ---------------------------------------------------------------------------------
@@ -174,7 +160,7 @@ def _worker_starten(tmp_path: Path, name: str, queue: str, **env: str) -> tuple[
              "--without-heartbeat", "--without-mingle", "--without-gossip"],
             cwd=ROOT, env=umgebung, stdout=ausgabe, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    pid = _warten(
+    pid = warten(
         lambda: pidfile.exists() and pidfile.read_text().strip(), sekunden=30, was="pidfile"
     )
     _PROZESSE[int(pid)] = prozess  # reaped in _beenden / after the kill
@@ -216,9 +202,9 @@ def test_mitten_im_lauf_getoeteter_worker_hinterlaesst_dasselbe_ergebnis(  # typ
         pids.append(pid)
         abdeckung_aktualisieren_task.apply_async(kwargs={"voll": True}, queue=queue)
         # The run has computed and written everything, uncommitted, and now waits.
-        _warten(lambda: "Testpause" in log.read_text(), sekunden=90, was="Lauf in der Pause")
+        warten(lambda: "Testpause" in log.read_text(), sekunden=90, was="Lauf in der Pause")
         os.kill(pid, signal.SIGKILL)
-        _warten(lambda: _tot(pid), sekunden=10, was="Worker tot")
+        warten(lambda: _tot(pid), sekunden=10, was="Worker tot")
         # Nothing of the killed run was committed.
         assert not Abdeckungsstand.objects.exists()
         assert not Verarbeitungsstand.objects.filter(letzte_ereignis_id__gt=0).exists()
@@ -226,7 +212,7 @@ def test_mitten_im_lauf_getoeteter_worker_hinterlaesst_dasselbe_ergebnis(  # typ
         time.sleep(4)  # longer than the visibility timeout of 3 s
         pid2, log2 = _worker_starten(tmp_path, "zweiter", queue)
         pids.append(pid2)
-        _warten(lambda: _he_live() == 2, sekunden=120, was="neu zugestellter Lauf gespeichert")
+        warten(lambda: _he_live() == 2, sekunden=120, was="neu zugestellter Lauf gespeichert")
         assert "abdeckung.aktualisieren" in log2.read_text()
     finally:
         for p in pids:
@@ -253,7 +239,7 @@ def _redis_starten(port: int, pidfile: Path) -> int:
         check=True,
     )  # fmt: skip
     client = redis.Redis(port=port)
-    _warten(lambda: pidfile.exists() and _ping(client), sekunden=10, was="Redis läuft")
+    warten(lambda: pidfile.exists() and _ping(client), sekunden=10, was="Redis läuft")
     return int(pidfile.read_text().strip())
 
 
@@ -289,6 +275,8 @@ def _broker(url: str) -> None:
 
 
 def test_ohne_redis_wird_gespeichert_und_spaeter_nachgeholt(user, eigener_redis, caplog) -> None:  # type: ignore[no-untyped-def]
+    # An earlier test's start_worker leaves the root logger at ERROR (its log level).
+    caplog.set_level(logging.WARNING, logger="abdeckung.tasks")
     abdeckung_aktualisieren(voll=True)
     vorher = Abdeckungsstand.objects.get(
         art="aktuell", land__kurz="HE", leistung__ozg_id="10462", kreis__isnull=True
@@ -310,4 +298,4 @@ def test_ohne_redis_wird_gespeichert_und_spaeter_nachgeholt(user, eigener_redis,
     eigener_redis["pid"] = _redis_starten(eigener_redis["port"], eigener_redis["pidfile"])
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         _live(_rps()[1], user)  # the next change schedules a run, which reads both
-        _warten(lambda: _he_live() == 2, sekunden=60, was="beide Änderungen nachgeholt")
+        warten(lambda: _he_live() == 2, sekunden=60, was="beide Änderungen nachgeholt")
